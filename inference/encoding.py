@@ -1,0 +1,59 @@
+"""Text → padded id arrays, with the character offsets explanations need."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from inference.errors import ModelFileError
+
+DEFAULT_MAX_LENGTH = 256
+
+
+def clean_text(text: str) -> str:
+    """Make arbitrary input safe for the Rust tokenizer (lone surrogates, NULs)."""
+    return text.encode("utf-8", errors="replace").decode("utf-8").replace("\x00", " ")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One tokenized text: ids including ``<s>``/``</s>`` and each id's (start, end) offsets."""
+
+    ids: tuple[int, ...]
+    offsets: tuple[tuple[int, int], ...]
+
+
+class TextEncoder:
+    """Wraps a ``tokenizer.json``; thread-safe (the Rust tokenizer holds no per-call state)."""
+
+    def __init__(self, tokenizer_file: Path, max_length: int = DEFAULT_MAX_LENGTH) -> None:
+        from tokenizers import Tokenizer
+
+        try:
+            self._tok = Tokenizer.from_file(str(tokenizer_file))
+        except Exception as exc:
+            raise ModelFileError(f"cannot load tokenizer {tokenizer_file}: {exc}") from exc
+        self._tok.no_padding()
+        self._tok.enable_truncation(max_length)
+        self.max_length = max_length
+        pad = self._tok.token_to_id("<pad>")
+        self.pad_id = 0 if pad is None else pad
+
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+        encodings = self._tok.encode_batch([clean_text(t) for t in texts])
+        return [Encoded(tuple(e.ids), tuple(e.offsets)) for e in encodings]
+
+    def pad(
+        self, rows: Sequence[Sequence[int]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        width = max(len(r) for r in rows)
+        ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, row in enumerate(rows):
+            ids[i, : len(row)] = row
+            mask[i, : len(row)] = 1
+        return ids, mask

@@ -1,0 +1,123 @@
+"""Scores texts with a model folder: sentiment, negativity, category, language, explanation."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from inference.backends import Backend, BackendName, open_backend
+from inference.encoding import DEFAULT_MAX_LENGTH, Encoded, TextEncoder
+from inference.errors import ModelFileError
+from inference.explain import occlusion_spans
+from inference.labels import Sentiment
+from inference.language import detect_language
+from inference.layout import HeadLayout
+from inference.prediction import Prediction, Span
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 32
+
+
+def softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    z = x - x.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=-1, keepdims=True), dtype=np.float32)
+
+
+class EmptyTextError(ValueError):
+    """Raised for empty or whitespace-only texts, which carry no sentiment to score."""
+
+
+class Scorer:
+    """Scores texts with one model version.
+
+    Thread: any worker thread (never the GUI thread). ``predict`` may be called from several
+    threads; the backends serialize what needs serializing.
+    """
+
+    def __init__(
+        self,
+        model_dir: Path,
+        backend: BackendName = "auto",
+        max_length: int = DEFAULT_MAX_LENGTH,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        version: str | None = None,
+    ) -> None:
+        config_file = model_dir / "config.json"
+        try:
+            config = json.loads(config_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelFileError(f"cannot read model config {config_file}: {exc}") from exc
+        self.layout = HeadLayout.from_config(config)
+        if not self.layout.categories:
+            raise ModelFileError(f"{model_dir} is not a Sentidesk classifier (no categories)")
+        self.model_dir = model_dir
+        self.version = version or model_dir.name
+        self.encoder = TextEncoder(model_dir / "tokenizer.json", max_length)
+        self.backend: Backend = open_backend(model_dir, backend)
+        self.batch_size = batch_size
+
+    # -- raw model outputs -------------------------------------------------------------
+    def _logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
+        """Logits for tokenized rows, batched by similar length to waste little padding."""
+        out = np.zeros((len(rows), self.layout.size), dtype=np.float32)
+        order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            ids, mask = self.encoder.pad([rows[i] for i in chunk])
+            out[chunk] = self.backend.logits(ids, mask)
+        return out
+
+    def negativity_of_rows(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
+        sentiment, _ = self.layout.split(self._logits(rows))
+        negative = self.layout.sentiments.index("negative")
+        return softmax(sentiment)[:, negative]
+
+    # -- public API ----------------------------------------------------------------------
+    def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
+        """Predict every text; raises :class:`EmptyTextError` naming empty inputs."""
+        empty = [i for i, t in enumerate(texts) if not t or not t.strip()]
+        if empty:
+            raise EmptyTextError(f"empty text at position(s) {empty[:10]}: nothing to score")
+        if not texts:
+            return []
+        encoded = self.encoder.encode(texts)
+        logits = self._logits([e.ids for e in encoded])
+        sentiment_logits, category_logits = self.layout.split(logits)
+        sentiment_p, category_p = softmax(sentiment_logits), softmax(category_logits)
+        results = []
+        for i, text in enumerate(texts):
+            probs = {s: float(p) for s, p in zip(self.layout.sentiments, sentiment_p[i], strict=True)}
+            cats = {c: float(p) for c, p in zip(self.layout.categories, category_p[i], strict=True)}
+            label: Sentiment = max(probs, key=probs.__getitem__)  # type: ignore[assignment]
+            spans = self._explain(text, encoded[i]) if explain else ()
+            results.append(
+                Prediction(
+                    label=label,
+                    probabilities=probs,
+                    negativity=probs.get("negative", 0.0),
+                    category=max(cats, key=cats.__getitem__),
+                    category_probabilities=cats,
+                    language=detect_language(text),
+                    model_version=self.version,
+                    explanation=spans,
+                )
+            )
+        return results
+
+    def predict_one(self, text: str, explain: bool = True) -> Prediction:
+        return self.predict([text], explain=explain)[0]
+
+    def explain(self, text: str) -> tuple[Span, ...]:
+        if not text.strip():
+            raise EmptyTextError("empty text: nothing to explain")
+        return self._explain(text, self.encoder.encode([text])[0])
+
+    def _explain(self, text: str, encoded: Encoded) -> tuple[Span, ...]:
+        return occlusion_spans(text, encoded, self.negativity_of_rows)

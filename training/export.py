@@ -1,0 +1,96 @@
+"""ONNX export (optimum), graph optimisation and dynamic int8 quantization, with parity checks."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from inference import HeadLayout, TextEncoder
+from inference.backends import ONNX_FP32, ONNX_INT8, OnnxBackend, TorchBackend
+
+log = logging.getLogger(__name__)
+
+PARITY_TEXTS = (
+    "我的订单什么时候发货？",
+    "质量太差了，用了两天就坏了，要求退款！",
+    "Thanks a lot, the parcel arrived early and everything works.",
+    "You charged my card twice and nobody answers. I'm filing a complaint.",
+    "Can I change the delivery address on my order?",
+    "客服态度很好，问题很快解决了。",
+)
+
+
+@dataclass(frozen=True)
+class ParityReport:
+    fp32_max_abs_diff: float
+    int8_max_abs_diff: float
+    int8_label_agreement: float
+
+
+def export_onnx(model_dir: Path, opset: int = 17) -> Path:
+    """Write ``onnx/model.onnx`` (fp32) next to the PyTorch weights of ``model_dir``."""
+    from optimum.exporters.onnx import export
+    from optimum.exporters.onnx.model_configs import BertOnnxConfig
+
+    from inference.modeling import SentimentClassifier
+
+    model = SentimentClassifier.from_pretrained(str(model_dir)).eval()
+    target = model_dir / ONNX_FP32
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Our class is not one optimum knows by name, but its inputs and ``logits`` output are
+    # exactly BERT's text-classification signature, so BERT's ONNX config describes it.
+    onnx_config = BertOnnxConfig(model.config, task="text-classification")
+    with tempfile.TemporaryDirectory(prefix="sentidesk-onnx-") as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings from the legacy exporter are noise
+        export(model, onnx_config, Path(tmp) / "model.onnx", opset=opset)
+        shutil.move(str(Path(tmp) / "model.onnx"), target)
+    return target
+
+
+def quantize_int8(model_dir: Path) -> Path:
+    """Dynamic (weights int8, activations quantized at run time) quantization for CPUs."""
+    from optimum.onnxruntime import ORTQuantizer
+    from optimum.onnxruntime.configuration import AutoQuantizationConfig
+
+    onnx_dir = model_dir / ONNX_FP32
+    # With config.json beside it the folder is a standard optimum ORTModel folder.
+    shutil.copy2(model_dir / "config.json", onnx_dir.parent / "config.json")
+    quantizer = ORTQuantizer.from_pretrained(str(onnx_dir.parent), file_name=onnx_dir.name)
+    # avx2 config (u8/s8, per-channel off) runs everywhere x86 does; VNNI CPUs still benefit.
+    config = AutoQuantizationConfig.avx2(is_static=False, per_channel=False)
+    with tempfile.TemporaryDirectory(prefix="sentidesk-q8-") as tmp:
+        quantizer.quantize(save_dir=tmp, quantization_config=config)
+        shutil.move(str(Path(tmp) / "model_quantized.onnx"), model_dir / ONNX_INT8)
+    return model_dir / ONNX_INT8
+
+
+def check_parity(model_dir: Path, layout: HeadLayout) -> ParityReport:
+    """Compare ONNX fp32 and int8 logits with PyTorch on a few fixed tickets."""
+    encoder = TextEncoder(model_dir / "tokenizer.json")
+    ids, mask = encoder.pad([e.ids for e in encoder.encode(PARITY_TEXTS)])
+    reference = TorchBackend(model_dir, "cpu").logits(ids, mask)
+    fp32 = OnnxBackend(model_dir / ONNX_FP32).logits(ids, mask)
+    int8 = OnnxBackend(model_dir / ONNX_INT8).logits(ids, mask)
+    ref_sent, _ = layout.split(reference)
+    int8_sent, _ = layout.split(int8)
+    return ParityReport(
+        fp32_max_abs_diff=float(np.abs(reference - fp32).max()),
+        int8_max_abs_diff=float(np.abs(reference - int8).max()),
+        int8_label_agreement=float((ref_sent.argmax(1) == int8_sent.argmax(1)).mean()),
+    )
+
+
+def export_and_quantize(model_dir: Path, layout: HeadLayout) -> ParityReport:
+    export_onnx(model_dir)
+    quantize_int8(model_dir)
+    report = check_parity(model_dir, layout)
+    log.info("ONNX parity: %s", report)
+    if report.fp32_max_abs_diff > 1e-3:
+        raise RuntimeError(f"ONNX export diverges from PyTorch: {report}")
+    return report

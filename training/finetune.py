@@ -1,0 +1,228 @@
+"""Fine-tunes the two-headed classifier on CPU or GPU, within a wall-clock budget.
+
+A plain PyTorch loop rather than ``transformers.Trainer``: we need a time budget that
+reshapes the learning-rate schedule after measuring real throughput, progress events for the
+console's JSON-lines protocol, and a masked category loss for rows without a category.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from inference import HeadLayout, TextEncoder
+from training.corpora import Example
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[dict[str, Any]], None]
+#: Steps used to measure throughput before the schedule is fitted to the time budget.
+CALIBRATION_STEPS = 8
+
+
+@dataclass(frozen=True)
+class TrainingArguments:
+    """Hyper-parameters of one fine-tuning run; stored verbatim in the model manifest."""
+
+    learning_rate: float = 6e-5
+    head_learning_rate: float = 2e-3
+    batch_size: int = 32
+    max_length: int = 128
+    epochs: float = 2.0
+    warmup_ratio: float = 0.06
+    weight_decay: float = 0.01
+    category_loss_weight: float = 0.5
+    budget_seconds: float | None = None
+    seed: int = 13
+    device: str = "auto"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainingArguments:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    steps: int
+    examples_seen: int
+    seconds: float
+    examples_per_second: float
+    final_loss: float
+    device: str
+
+
+def _batches(
+    lengths: Sequence[int], batch_size: int, rng: random.Random
+) -> list[list[int]]:
+    """Shuffled batches of similar-length rows (little padding, still random order)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lengths.__getitem__)
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def load_for_training(base: str, layout: HeadLayout) -> Any:
+    """A classifier with the base encoder's weights and a freshly initialised head."""
+    import transformers
+    from transformers import BertConfig
+
+    from inference.modeling import SentimentClassifier, head_config
+
+    config = head_config(BertConfig.from_pretrained(base), layout)
+    if config.model_type != "bert":
+        raise ValueError(f"{base}: only BERT-architecture encoders are supported")
+    verbosity = transformers.logging.get_verbosity()
+    transformers.logging.set_verbosity_error()  # "newly initialized: classifier" is expected
+    try:
+        return SentimentClassifier.from_pretrained(base, config=config)
+    finally:
+        transformers.logging.set_verbosity(verbosity)
+
+
+def base_tokenizer_file(base: str, dest: Path) -> Path:
+    """Copy (or extract) the base model's ``tokenizer.json`` into ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    local = Path(base) / "tokenizer.json"
+    if local.is_file():
+        shutil.copy2(local, dest / "tokenizer.json")
+    else:
+        from transformers import AutoTokenizer
+
+        AutoTokenizer.from_pretrained(base).backend_tokenizer.save(str(dest / "tokenizer.json"))
+    return dest / "tokenizer.json"
+
+
+def finetune(
+    base: str,
+    layout: HeadLayout,
+    examples: Sequence[Example],
+    out_dir: Path,
+    args: TrainingArguments,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Train on ``examples`` and save config, weights and tokenizer to ``out_dir``."""
+    import torch
+
+    progress = progress or (lambda _event: None)
+    rng = random.Random(args.seed)
+    torch.manual_seed(args.seed)
+    device = args.device
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+
+    tokenizer_file = base_tokenizer_file(base, out_dir)
+    encoder = TextEncoder(tokenizer_file, args.max_length)
+    model = load_for_training(base, layout).to(device)
+    if encoder.pad_id != model.config.pad_token_id and model.config.pad_token_id is not None:
+        encoder.pad_id = int(model.config.pad_token_id)
+    model.train()
+
+    sentiment_index = {s: i for i, s in enumerate(layout.sentiments)}
+    category_index = {c: i for i, c in enumerate(layout.categories)}
+    encoded = encoder.encode([e.text for e in examples])
+    ids = [e.ids for e in encoded]
+    sent_y = [sentiment_index.get(e.label or "", -100) for e in examples]
+    cat_y = [category_index.get(e.category or "", -100) for e in examples]
+
+    head_params = list(model.classifier.parameters())
+    head_ids = {id(p) for p in head_params}
+    body = [p for p in model.parameters() if id(p) not in head_ids]
+    decay = [p for p in body if p.ndim > 1]
+    no_decay = [p for p in body if p.ndim <= 1]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": args.weight_decay, "lr": args.learning_rate},
+            {"params": no_decay, "weight_decay": 0.0, "lr": args.learning_rate},
+            {"params": head_params, "weight_decay": 0.0, "lr": args.head_learning_rate},
+        ]
+    )
+    base_lrs = [g["lr"] for g in optimizer.param_groups]
+    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
+    total = max(1, int(steps_per_epoch * args.epochs))
+    warmup = max(1, int(total * args.warmup_ratio))
+    n_sent = len(layout.sentiments)
+    ce = torch.nn.CrossEntropyLoss(ignore_index=-100)
+
+    step = seen = 0
+    loss_ema = float("nan")
+    start = time.perf_counter()
+    calibrated = args.budget_seconds is None
+    progress({"stage": "train", "event": "start", "total": total, "examples": len(examples)})
+    while step < total:
+        for batch in _batches([len(r) for r in ids], args.batch_size, rng):
+            if step >= total:
+                break
+            input_ids, mask = encoder.pad([ids[i] for i in batch])
+            logits = model(
+                input_ids=torch.from_numpy(input_ids).to(device),
+                attention_mask=torch.from_numpy(mask).to(device),
+            ).logits
+            ys = torch.tensor([sent_y[i] for i in batch], device=device)
+            yc = torch.tensor([cat_y[i] for i in batch], device=device)
+            loss = torch.zeros((), device=device)
+            if (ys != -100).any():
+                loss = loss + ce(logits[:, :n_sent], ys)
+            if (yc != -100).any():
+                loss = loss + args.category_loss_weight * ce(logits[:, n_sent:], yc)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scale = (step + 1) / warmup if step < warmup else max(
+                0.0, (total - step) / max(1, total - warmup)
+            )
+            for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
+                group["lr"] = lr * scale
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            seen += len(batch)
+            value = float(loss.detach())
+            loss_ema = value if math.isnan(loss_ema) else 0.95 * loss_ema + 0.05 * value
+            elapsed = time.perf_counter() - start
+            if not calibrated and step >= CALIBRATION_STEPS:
+                assert args.budget_seconds is not None
+                affordable = int(args.budget_seconds / (elapsed / step))
+                if affordable < total:
+                    log.info("time budget allows %d of %d planned steps", affordable, total)
+                    total = max(step + 1, affordable)
+                    warmup = min(warmup, max(1, total // 10))
+                calibrated = True
+            if step % 10 == 0 or step == total:
+                progress(
+                    {
+                        "stage": "train",
+                        "step": step,
+                        "total": total,
+                        "loss": round(loss_ema, 4),
+                        "examples_per_s": round(seen / elapsed, 1),
+                        "elapsed_s": round(elapsed, 1),
+                    }
+                )
+    seconds = time.perf_counter() - start
+    model.eval()
+    model.save_pretrained(str(out_dir))
+    (out_dir / "training_args.json").write_text(json.dumps(args.to_dict(), indent=2))
+    return TrainResult(
+        steps=step,
+        examples_seen=seen,
+        seconds=round(seconds, 1),
+        examples_per_second=round(seen / seconds, 1) if seconds else 0.0,
+        final_loss=round(loss_ema, 4),
+        device=device,
+    )
