@@ -169,11 +169,13 @@ def _format_eval(report: dict[str, Any]) -> str:
     lines.append(header)
     groups = [("all", report), *sorted(report["by_lang"].items())]
     for name, block in groups:
-        cells = [block.get(k) for k in ("accuracy", "macro_f1", "negativity_auc",
-                                         "category_accuracy")]
+        cells = [
+            block.get(k) for k in ("accuracy", "macro_f1", "negativity_auc", "category_accuracy")
+        ]
         shown = ["-" if c is None else f"{c:.4f}" for c in cells]
-        lines.append(f"{name:<8} {block['n']:>6} {shown[0]:>7} {shown[1]:>8} {shown[2]:>7} "
-                     f"{shown[3]:>7}")
+        lines.append(
+            f"{name:<8} {block['n']:>6} {shown[0]:>7} {shown[1]:>8} {shown[2]:>7} {shown[3]:>7}"
+        )
     confusion = report["confusion"]
     lines.append("confusion (rows gold, columns predicted): " + " ".join(confusion["labels"]))
     for label, row in zip(confusion["labels"], confusion["matrix"], strict=True):

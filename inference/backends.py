@@ -79,7 +79,7 @@ class TorchBackend:
             dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         try:
             model = SentimentClassifier.from_pretrained(str(model_dir), dtype=dtype)
-        except (OSError, ValueError, RuntimeError) as exc:
+        except Exception as exc:  # safetensors and torch raise assorted types for bad files
             raise ModelFileError(f"cannot load model weights from {model_dir}: {exc}") from exc
         self._model = model.to(device).eval()
         self._device = device

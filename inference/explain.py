@@ -22,21 +22,33 @@ MIN_WEIGHT = 0.02
 
 
 def word_units(text: str, encoded: Encoded) -> list[tuple[int, int, list[int]]]:
-    """Group token positions into units: a Latin word may span pieces, CJK pieces stand alone."""
+    """Group token positions into units: a Latin word may span pieces, CJK pieces stand alone.
+
+    Offsets of metaspace pieces include the space before a word; spans are trimmed to the
+    visible characters, and a bare "▁" piece sharing its character with the next piece is
+    folded into that piece's unit.
+    """
     units: list[tuple[int, int, list[int]]] = []
     last = len(encoded.ids) - 1  # </s>
     for pos in range(1, last):
         start, end = encoded.offsets[pos]
+        while start < end and text[start].isspace():
+            start += 1
         if end <= start:
             continue
+        if units and start < units[-1][1]:
+            first, prev_end, positions = units[-1]
+            units[-1] = (first, max(prev_end, end), [*positions, pos])
+            continue
         fragment = text[start:end]
+        previous = text[units[-1][1] - 1] if units else ""
         joins_previous = (
             units
             and units[-1][1] == start
-            and fragment[:1].isascii()
-            and fragment[:1].isalnum()
-            and text[units[-1][1] - 1 : units[-1][1]].isascii()
-            and text[units[-1][1] - 1 : units[-1][1]].isalnum()
+            and fragment[0].isascii()
+            and fragment[0].isalnum()
+            and previous.isascii()
+            and previous.isalnum()
         )
         if joins_previous:
             first, _, positions = units[-1]

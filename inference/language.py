@@ -15,9 +15,9 @@ _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 _OTHER_LETTER = re.compile(r"[\u0400-\u04ff\u0600-\u06ff\u0590-\u05ff\u0e00-\u0e7f\u0900-\u097f]")
 _ENGLISH_WORDS = frozenset(
-    """a an the i you we my me our your is are was were be been am do does did not no
-    and or but if to of in on at for with from by it this that my order please thanks thank
-    hi hello can could would will have has had when where what why how still yet""".split()
+    """a an the i you we my me our your is are was were be been am do does did not no and or
+    but if to of in on at for with from by it this that my order please thanks thank hi
+    hello can could would will have has had when where what why how still yet""".split()
 )
 _FOREIGN_WORDS = frozenset(
     """der die das und ist nicht ich sie wir le la les et est une des je vous pas el los las

@@ -25,7 +25,7 @@ def mean_pool(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tenso
     return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
 
 
-class SentimentClassifier(BertPreTrainedModel):  # type: ignore[misc]
+class SentimentClassifier(BertPreTrainedModel):
     """BERT + mean pooling + linear layer over ``sentiments + categories`` logits."""
 
     def __init__(self, config: BertConfig) -> None:
@@ -33,7 +33,7 @@ class SentimentClassifier(BertPreTrainedModel):  # type: ignore[misc]
         self.bert = BertModel(config, add_pooling_layer=False)
         self.dropout = nn.Dropout(config.hidden_dropout_prob)
         self.classifier = nn.Linear(config.hidden_size, config.num_labels)
-        self.post_init()
+        self.post_init()  # type: ignore[no-untyped-call]
 
     def forward(
         self,

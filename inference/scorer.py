@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -59,7 +60,11 @@ class Scorer:
             raise ModelFileError(f"{model_dir} is not a Sentidesk classifier (no categories)")
         self.model_dir = model_dir
         self.version = version or model_dir.name
+        # Longer texts are truncated: the model has no position embeddings past its maximum.
+        max_length = min(max_length, int(config.get("max_position_embeddings", max_length)))
         self.encoder = TextEncoder(model_dir / "tokenizer.json", max_length)
+        if config.get("pad_token_id") is not None:
+            self.encoder.pad_id = int(config["pad_token_id"])
         self.backend: Backend = open_backend(model_dir, backend)
         self.batch_size = batch_size
 
@@ -93,9 +98,11 @@ class Scorer:
         sentiment_p, category_p = softmax(sentiment_logits), softmax(category_logits)
         results = []
         for i, text in enumerate(texts):
-            probs = {s: float(p) for s, p in zip(self.layout.sentiments, sentiment_p[i], strict=True)}
+            probs = {
+                s: float(p) for s, p in zip(self.layout.sentiments, sentiment_p[i], strict=True)
+            }
             cats = {c: float(p) for c, p in zip(self.layout.categories, category_p[i], strict=True)}
-            label: Sentiment = max(probs, key=probs.__getitem__)  # type: ignore[assignment]
+            label = cast(Sentiment, max(probs, key=probs.__getitem__))
             spans = self._explain(text, encoded[i]) if explain else ()
             results.append(
                 Prediction(

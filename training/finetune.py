@@ -24,7 +24,7 @@ from training.corpora import Example
 log = logging.getLogger(__name__)
 
 Progress = Callable[[dict[str, Any]], None]
-#: Steps used to measure throughput before the schedule is fitted to the time budget.
+#: How often (in steps) the schedule is re-fitted to the remaining time budget.
 CALIBRATION_STEPS = 8
 
 
@@ -63,9 +63,7 @@ class TrainResult:
     device: str
 
 
-def _batches(
-    lengths: Sequence[int], batch_size: int, rng: random.Random
-) -> list[list[int]]:
+def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of similar-length rows (little padding, still random order)."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
@@ -155,15 +153,16 @@ def finetune(
     )
     base_lrs = [g["lr"] for g in optimizer.param_groups]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
-    total = max(1, int(steps_per_epoch * args.epochs))
+    planned = total = max(1, int(steps_per_epoch * args.epochs))
     warmup = max(1, int(total * args.warmup_ratio))
+    if args.budget_seconds is not None:
+        warmup = min(warmup, 50)  # the budget may cut the run short; keep warm-up short too
     n_sent = len(layout.sentiments)
     ce = torch.nn.CrossEntropyLoss(ignore_index=-100)
 
     step = seen = 0
     loss_ema = float("nan")
     start = time.perf_counter()
-    calibrated = args.budget_seconds is None
     progress({"stage": "train", "event": "start", "total": total, "examples": len(examples)})
     while step < total:
         for batch in _batches([len(r) for r in ids], args.batch_size, rng):
@@ -183,8 +182,10 @@ def finetune(
                 loss = loss + args.category_loss_weight * ce(logits[:, n_sent:], yc)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            scale = (step + 1) / warmup if step < warmup else max(
-                0.0, (total - step) / max(1, total - warmup)
+            scale = (
+                (step + 1) / warmup
+                if step < warmup
+                else max(0.0, (total - step) / max(1, total - warmup))
             )
             for group, lr in zip(optimizer.param_groups, base_lrs, strict=True):
                 group["lr"] = lr * scale
@@ -195,14 +196,11 @@ def finetune(
             value = float(loss.detach())
             loss_ema = value if math.isnan(loss_ema) else 0.95 * loss_ema + 0.05 * value
             elapsed = time.perf_counter() - start
-            if not calibrated and step >= CALIBRATION_STEPS:
-                assert args.budget_seconds is not None
-                affordable = int(args.budget_seconds / (elapsed / step))
-                if affordable < total:
-                    log.info("time budget allows %d of %d planned steps", affordable, total)
-                    total = max(step + 1, affordable)
-                    warmup = min(warmup, max(1, total // 10))
-                calibrated = True
+            if args.budget_seconds is not None and step % CALIBRATION_STEPS == 0:
+                # Re-fit the schedule to the budget as throughput is measured (it varies with
+                # sequence lengths and whatever else the machine is doing).
+                affordable = step + int((args.budget_seconds - elapsed) / (elapsed / step))
+                total = max(step + 1, min(planned, affordable))
             if step % 10 == 0 or step == total:
                 progress(
                     {

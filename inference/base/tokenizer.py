@@ -46,7 +46,7 @@ def compile_charsmap(normalization: Mapping[int, Sequence[int]]) -> bytes:
             remove_extra_whitespaces=False,
             minloglevel=2,
         )
-    model = sentencepiece_model_pb2.ModelProto()
+    model = sentencepiece_model_pb2.ModelProto()  # type: ignore[attr-defined]
     model.ParseFromString(proto.getvalue())
     return bytes(model.normalizer_spec.precompiled_charsmap)
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Run every quality gate and the test suite (unit + integration on the real packaged model).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m slow` for the long benchmarks.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh" dev
+cd "$ROOT"
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff check"; ruff check .
+echo "== ruff format --check"; ruff format --check .
+echo "== mypy"; mypy inference training console tests
+echo "== import-linter"; lint-imports
+echo "== pytest"; python -m pytest "$@"

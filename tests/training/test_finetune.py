@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from inference import Scorer
+from tests.helpers import TINY_LAYOUT, write_tiny_base
+from training import Example, TrainingArguments, finetune
+
+TOY = [
+    Example("terrible broken bad", "negative", "quality", "en", "toy"),
+    Example("bad money back", "negative", "refund", "en", "toy"),
+    Example("great love thanks", "positive", None, "en", "toy"),
+    Example("good thanks", "positive", None, "en", "toy"),
+    Example("where is my package", "neutral", "logistics", "en", "toy"),
+    Example("when will it ship", "neutral", "logistics", "en", "toy"),
+]
+
+
+def test_finetune_learns_a_toy_task_and_saves_a_loadable_model(tmp_path: Path) -> None:
+    base = write_tiny_base(tmp_path / "base")
+    events: list[dict] = []  # type: ignore[type-arg]
+    args = TrainingArguments(epochs=60, batch_size=6, learning_rate=3e-3, warmup_ratio=0.0)
+    result = finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args, events.append)
+    assert result.steps == 60
+    assert events[0]["event"] == "start" and events[-1]["step"] == 60
+    scorer = Scorer(tmp_path / "out", backend="torch-cpu")
+    predictions = scorer.predict([e.text for e in TOY])
+    assert [p.label for p in predictions] == [e.label for e in TOY]
+    assert predictions[0].category == "quality"
+
+
+def test_time_budget_cuts_the_schedule(tmp_path: Path) -> None:
+    base = write_tiny_base(tmp_path / "base")
+    args = TrainingArguments(epochs=10_000, batch_size=2, budget_seconds=0.5)
+    result = finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
+    assert result.steps < 10_000 * 3
+    assert result.seconds < 30
