@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from console.services.queue import QueueOrder
 from inference import (
     EmptyTextError,
     ModelRegistry,
@@ -45,7 +46,23 @@ def _common(default: Any) -> argparse.ArgumentParser:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sentidesk", description=__doc__, parents=[_common(None)])
     common = _common(argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command")
+
+    gui = sub.add_parser("gui", parents=[common], help="open the console (the default command)")
+    gui.add_argument("--no-demo", action="store_true", help="do not load demo tickets")
+    gui.add_argument("--language", choices=["en", "zh_CN"], help="interface language")
+
+    imp = sub.add_parser("import", parents=[common], help="import tickets (CSV, JSONL, .eml)")
+    imp.add_argument("files", type=Path, nargs="+")
+    imp.add_argument("--no-score", action="store_true", help="import only, score later")
+
+    headless = sub.add_parser(
+        "headless", parents=[common], help="import, score, order and suggest without a window"
+    )
+    headless.add_argument("--tickets", type=Path, required=True)
+    headless.add_argument("--out", type=Path, required=True)
+    headless.add_argument("--order", choices=[o.value for o in QueueOrder], default="negativity")
+    headless.add_argument("--agent-name", default="Support team")
 
     model = sub.add_parser("model", help="build, list and switch sentiment models")
     model_sub = model.add_subparsers(dest="model_command", required=True)
@@ -58,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--budget-minutes", type=float, default=22.0)
     build.add_argument("--epochs", type=float, default=2.0)
     build.add_argument("--no-activate", action="store_true")
+    build.add_argument(
+        "--if-missing", action="store_true", help="do nothing if a model is already active"
+    )
     build.add_argument("--json-progress", action="store_true", help="JSON lines on stdout")
     model_sub.add_parser("list", parents=[common], help="list model versions")
     activate = model_sub.add_parser("activate", parents=[common], help="switch the active model")
@@ -81,7 +101,21 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", type=Path, dest="json_out")
     bench.add_argument("--texts", type=int, default=512)
     bench.add_argument("--no-accuracy", action="store_true")
+    ui = sub.add_parser("bench-ui", parents=[common], help="console responsiveness targets")
+    ui.add_argument("--tickets", type=int, default=50_000)
+    ui.add_argument("--backlog", type=int, default=10_000)
+    ui.add_argument("--json", type=Path, dest="json_out")
     return parser
+
+
+def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
+    from console.qt.bench import format_results, run_ui_bench
+
+    results = run_ui_bench(root, args.tickets, args.backlog)
+    print(format_results(results))
+    if args.json_out:
+        args.json_out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
 
 
 def _active_scorer(root: Path, backend: str = "auto") -> Scorer:
@@ -93,11 +127,11 @@ def _active_scorer(root: Path, backend: str = "auto") -> Scorer:
 def _cmd_model(args: argparse.Namespace, root: Path) -> int:
     registry = ModelRegistry(models_dir(root))
     if args.model_command == "build":
+        if args.if_missing and registry.active_version() is not None:
+            return 0
         from console.progress import TerminalProgress
         from training import BuildConfig, TrainingArguments, build_model
-
-        def json_lines(event: dict[str, Any]) -> None:
-            print(json.dumps(event, ensure_ascii=False), flush=True)
+        from training.__main__ import emit_json_line
 
         bar = TerminalProgress()
         config = BuildConfig(
@@ -107,7 +141,7 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
             activate=not args.no_activate,
         )
         try:
-            manifest = build_model(root, config, json_lines if args.json_progress else bar)
+            manifest = build_model(root, config, emit_json_line if args.json_progress else bar)
         finally:
             bar.close()
         if not args.json_progress:
@@ -194,13 +228,66 @@ def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _cmd_gui(args: argparse.Namespace, root: Path) -> int:
+    from console.qt import run_app
+
+    return run_app(
+        root, demo=not getattr(args, "no_demo", False), language=getattr(args, "language", None)
+    )
+
+
+def _cmd_import(args: argparse.Namespace, root: Path) -> int:
+    from console.services.desk import import_path, open_scorer, open_store, score_all_pending
+
+    store = open_store(root)
+    status = 0
+    try:
+        for path in args.files:
+            try:
+                report = import_path(store, path)
+            except SentideskError as exc:
+                print(f"sentidesk: {path}: {exc}", file=sys.stderr)
+                status = 2
+                continue
+            print(
+                f"{report.source}: {report.added} new, {report.updated} updated, "
+                f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+            )
+            for rejection in report.rejected:
+                print(f"  rejected {rejection.where}: {rejection.reason}")
+        if not args.no_score:
+            print(f"scored {score_all_pending(store, open_scorer(root))} tickets")
+    finally:
+        store.close()
+    return status
+
+
+def _cmd_headless(args: argparse.Namespace, root: Path) -> int:
+    from console.services.headless import run_headless
+
+    summary = run_headless(root, args.tickets, args.out, args.agent_name, QueueOrder(args.order))
+    print(json.dumps(summary, ensure_ascii=False, indent=2), file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command is None:
+        args.command = "gui"
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    commands = {"model": _cmd_model, "score": _cmd_score, "eval": _cmd_eval, "bench": _cmd_bench}
+    commands = {
+        "model": _cmd_model,
+        "score": _cmd_score,
+        "eval": _cmd_eval,
+        "bench": _cmd_bench,
+        "gui": _cmd_gui,
+        "import": _cmd_import,
+        "headless": _cmd_headless,
+        "bench-ui": _cmd_bench_ui,
+    }
     try:
         return commands[args.command](args, data_dir(args.data_dir))
     except (SentideskError, EmptyTextError) as exc:

@@ -68,15 +68,17 @@ class OnnxBackend:
 class TorchBackend:
     """The PyTorch model, on CUDA in half precision when asked, else float32 on CPU."""
 
-    def __init__(self, model_dir: Path, device: str = "cpu") -> None:
+    def __init__(self, model_dir: Path, device: str = "cpu", precision: str | None = None) -> None:
+        """``precision``: "fp32", "fp16" or "bf16"; default bf16 on CUDA (fp16 on GPUs without
+        bf16), fp32 on CPU."""
         import torch
 
         from inference.modeling import SentimentClassifier
 
         self._torch = torch
-        dtype = torch.float32
-        if device.startswith("cuda"):
-            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        if precision is None and device.startswith("cuda"):
+            precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision or "", torch.float32)
         try:
             model = SentimentClassifier.from_pretrained(str(model_dir), dtype=dtype)
         except Exception as exc:  # safetensors and torch raise assorted types for bad files
@@ -85,6 +87,7 @@ class TorchBackend:
         self._device = device
         self._lock = threading.Lock()  # one forward at a time keeps CPU threads from thrashing
         self.name = "torch-cuda" if device.startswith("cuda") else "torch-cpu"
+        self.precision = precision or "fp32"
 
     def logits(
         self, input_ids: npt.NDArray[np.int64], attention_mask: npt.NDArray[np.int64]

@@ -17,6 +17,11 @@ from training.build import BuildConfig, build_model
 from training.finetune import TrainingArguments
 
 
+def emit_json_line(event: dict[str, object]) -> None:
+    """One progress event per stdout line; flushed so a reading process sees it at once."""
+    print(json.dumps(event, ensure_ascii=False), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training")
     parser.add_argument("command", choices=["build"])
@@ -27,18 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    def emit(event: dict[str, object]) -> None:
-        print(json.dumps(event, ensure_ascii=False), flush=True)
-
     config = BuildConfig(
         base_model=args.base_model,
         budget_minutes=args.budget_minutes,
         training=TrainingArguments(epochs=args.epochs),
     )
     try:
-        build_model(data_dir(args.data_dir), config, emit)
+        build_model(data_dir(args.data_dir), config, emit_json_line)
     except SentideskError as exc:
-        emit({"stage": "error", "message": str(exc)})
+        emit_json_line({"stage": "error", "message": str(exc)})
         return 2
     return 0
 

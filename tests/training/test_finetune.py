@@ -35,3 +35,21 @@ def test_time_budget_cuts_the_schedule(tmp_path: Path) -> None:
     result = finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
     assert result.steps < 10_000 * 3
     assert result.seconds < 30
+
+
+def test_ema_and_frozen_layers(tmp_path: Path) -> None:
+    import torch
+    from safetensors.torch import load_file
+
+    base = write_tiny_base(tmp_path / "base")
+    args = TrainingArguments(epochs=80, batch_size=6, learning_rate=3e-3, warmup_ratio=0.0,
+                             ema_decay=0.9, freeze_layers=1)
+    finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
+    before = load_file(str(base / "model.safetensors"))
+    after = load_file(str(tmp_path / "out" / "model.safetensors"))
+    frozen = "encoder.layer.0.attention.self.query.weight"
+    trained = "encoder.layer.1.attention.self.query.weight"
+    assert torch.equal(before[frozen], after[f"bert.{frozen}"])
+    assert not torch.equal(before[trained], after[f"bert.{trained}"])
+    predictions = Scorer(tmp_path / "out", backend="torch-cpu").predict([e.text for e in TOY])
+    assert sum(p.label == e.label for p, e in zip(predictions, TOY, strict=True)) >= 5

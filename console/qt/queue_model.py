@@ -1,0 +1,258 @@
+"""The ticket queue as a Qt table model.
+
+The model keeps every ticket's :class:`QueueRow` in memory (a 50,000-ticket store is a few
+MB) and does ordering and filtering itself: sorting a Python list with a key runs in C and
+takes milliseconds, where a ``QSortFilterProxyModel`` would call back into Python for every
+comparison. All rows come from the database worker; this class never touches SQLite.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from console.services.queue import QueueFilter, QueueOrder, sort_key
+from console.store import QueueRow
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Custom roles, for delegates and tests.
+TicketIdRole = Qt.ItemDataRole.UserRole + 1
+NegativityRole = Qt.ItemDataRole.UserRole + 2
+RowRole = Qt.ItemDataRole.UserRole + 3
+
+SENTIMENT_COLORS = {"negative": "#c62828", "neutral": "#546e7a", "positive": "#2e7d32"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("QueueModel", text)
+
+
+def format_age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours}h {minutes % 60:02d}m"
+    return f"{hours // 24}d {hours % 24}h"
+
+
+class QueueModel(QAbstractTableModel):
+    """Tickets in queue order.
+
+    Signals:
+        countsChanged(dict): tickets per status over all rows (not only the filtered ones),
+            emitted whenever rows are replaced or updated.
+    """
+
+    countsChanged = Signal(dict)
+
+    COLUMNS: ClassVar[tuple[str, ...]] = (
+        "negativity",
+        "sentiment",
+        "category",
+        "language",
+        "customer",
+        "subject",
+        "channel",
+        "age",
+        "status",
+    )
+    HEADERS: ClassVar[dict[str, str]] = {
+        "negativity": "Negativity",
+        "sentiment": "Sentiment",
+        "category": "Category",
+        "language": "Lang",
+        "customer": "Customer",
+        "subject": "Subject / preview",
+        "channel": "Channel",
+        "age": "Age",
+        "status": "Status",
+    }
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._all: dict[str, QueueRow] = {}
+        self._visible: list[QueueRow] = []
+        self._order = QueueOrder.NEGATIVITY
+        self._filter = QueueFilter()
+        self._now = time.time()
+        #: sort key per ticket id for the current order, kept up to date on every change so
+        #: re-sorting is one C-level ``sorted`` over dict lookups
+        self._keys: dict[str, tuple[float, float, str]] = {}
+
+    # -- Qt model API -------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.COLUMNS):
+            return tr(self.HEADERS[self.COLUMNS[section]])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+            return None
+        row = self._visible[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == TicketIdRole:
+            return row.id
+        if role == NegativityRole:
+            return row.negativity
+        if role == RowRole:
+            return row
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "subject":
+            return f"{row.subject}\n{row.preview}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == "sentiment" and row.overridden:
+            return tr("Corrected by an agent (model said: %s)") % (row.predicted_sentiment or "-")
+        if role == Qt.ItemDataRole.ForegroundRole and column == "sentiment" and row.sentiment:
+            return QColor(SENTIMENT_COLORS.get(row.sentiment, "#000000"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("negativity", "age"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: QueueRow, column: str) -> str:
+        if column == "negativity":
+            return "…" if row.negativity is None else f"{row.negativity * 100:.0f}"
+        if column == "sentiment":
+            text = tr(row.sentiment) if row.sentiment else "…"
+            return f"{text} ✎" if row.overridden else text
+        if column == "category":
+            return tr(row.category) if row.category else ""
+        if column == "language":
+            return row.language or ""
+        if column == "subject":
+            return f"{row.subject} — {row.preview}" if row.subject else row.preview
+        if column == "age":
+            return format_age(self._now - row.created_at)
+        if column == "status":
+            return tr(row.status)
+        return str(getattr(row, column))
+
+    def retranslate(self) -> None:
+        """Headers and label cells are translated on the fly; tell the views to redraw."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self._visible:
+            last = self.index(len(self._visible) - 1, len(self.COLUMNS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    # -- content ------------------------------------------------------------------------
+    def set_rows(self, rows: Iterable[QueueRow]) -> None:
+        """Replace everything (initial load)."""
+        self.beginResetModel()
+        self._all = {r.id: r for r in rows}
+        self._now = time.time()
+        self._rekey(self._all.values())
+        self._visible = self._compute_visible()
+        self.endResetModel()
+        self.countsChanged.emit(self.status_counts())
+
+    def upsert_rows(self, rows: Sequence[QueueRow]) -> None:
+        """Add or update rows and move them to their place; selections follow their ticket."""
+        if not rows:
+            return
+        for row in rows:
+            self._all[row.id] = row
+        self._rekey(rows)
+        self._relayout()
+        self.countsChanged.emit(self.status_counts())
+
+    def set_order(self, order: QueueOrder) -> None:
+        if order is not self._order:
+            self._order = order
+            self._keys = {}
+            self._rekey(self._all.values())
+            self._relayout()
+
+    def set_filter(self, flt: QueueFilter) -> None:
+        if flt != self._filter:
+            self._filter = flt
+            self._relayout()
+
+    @property
+    def queue_filter(self) -> QueueFilter:
+        return self._filter
+
+    @property
+    def order(self) -> QueueOrder:
+        return self._order
+
+    def refresh_ages(self) -> None:
+        """Called every minute: ages move on, and so does the blended order."""
+        self._now = time.time()
+        if self._order in (QueueOrder.BLENDED,):
+            self._rekey(self._all.values())
+            self._relayout()
+        column = self.COLUMNS.index("age")
+        if self._visible:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
+
+    def _rekey(self, rows: Iterable[QueueRow]) -> None:
+        key = sort_key(self._order, self._now)
+        for row in rows:
+            self._keys[row.id] = key(row)
+
+    def _compute_visible(self) -> list[QueueRow]:
+        flt = self._filter
+        if flt == QueueFilter():
+            ids: Iterable[str] = self._all
+        else:
+            ids = [i for i, r in self._all.items() if flt.matches(r)]
+        return [self._all[i] for i in sorted(ids, key=self._keys.__getitem__)]
+
+    def _relayout(self) -> None:
+        """Re-sort/filter, keeping persistent indexes (and so selections) on their tickets."""
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [r.id for r in self._visible]
+        self._visible = self._compute_visible()
+        position = {r.id: i for i, r in enumerate(self._visible)}
+        old = self.persistentIndexList()
+        new = []
+        for index in old:
+            row = position.get(old_ids[index.row()]) if index.row() < len(old_ids) else None
+            new.append(QModelIndex() if row is None else self.index(row, index.column()))
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- queries ------------------------------------------------------------------------
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self._all.values():
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
+
+    def row_of(self, ticket_id: str) -> int:
+        for i, row in enumerate(self._visible):
+            if row.id == ticket_id:
+                return i
+        return -1
+
+    def ticket_id(self, row: int) -> str | None:
+        return self._visible[row].id if 0 <= row < len(self._visible) else None
+
+    def values(self, column: str) -> list[str]:
+        """Distinct values of a column over all rows, for filter menus."""
+        return sorted({str(getattr(r, column) or "") for r in self._all.values()} - {""})
+
+    def visible_ids(self) -> list[str]:
+        return [r.id for r in self._visible]

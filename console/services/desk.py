@@ -1,0 +1,98 @@
+"""The console's services for one data directory, without any Qt.
+
+The window calls these through its workers (database calls on the single database worker,
+model calls on the model worker); headless runs call them directly, in order.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from console.services.scoring import explain_ticket, score_batch, spans_by_part
+from console.services.templates import Suggestion, TemplateLibrary, TicketContext
+from console.store import ImportReport, TicketDetail, TicketStore, parse_file
+from inference import ModelRegistry, Scorer, models_dir
+
+log = logging.getLogger(__name__)
+
+STORE_FILE = "sentidesk.db"
+SCORING_BATCH = 64
+
+
+@dataclass(frozen=True)
+class DeskPaths:
+    root: Path
+
+    @property
+    def store(self) -> Path:
+        return self.root / STORE_FILE
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+
+def open_store(root: Path) -> TicketStore:
+    """Thread: database worker."""
+    return TicketStore(DeskPaths(root).store)
+
+
+def open_scorer(root: Path) -> Scorer:
+    """Thread: model worker. Loads the active model version."""
+    path = ModelRegistry(models_dir(root)).active_path()
+    return Scorer(path, version=path.name)
+
+
+def import_path(store: TicketStore, path: Path) -> ImportReport:
+    """Thread: database worker (parsing is cheap next to the transaction)."""
+    drafts, rejected = parse_file(path)
+    report = store.import_tickets(drafts, path.name, rejected)
+    log.info(
+        "imported %s: %d added, %d updated, %d rejected",
+        path.name,
+        report.added,
+        report.updated,
+        len(report.rejected),
+    )
+    return report
+
+
+def score_all_pending(store: TicketStore, scorer: Scorer) -> int:
+    """Score every ticket the active model has not scored yet (synchronously, headless)."""
+    total = 0
+    while pending := store.pending_scoring(scorer.version, SCORING_BATCH):
+        batch = score_batch(scorer, pending)
+        store.save_predictions(batch.tickets, batch.messages)
+        total += len(pending)
+        if not batch.tickets:
+            break
+    return total
+
+
+def context_for(detail: TicketDetail, agent_name: str) -> TicketContext:
+    return TicketContext(
+        language=detail.language or "en",
+        sentiment=detail.sentiment,
+        category=detail.category,
+        text=f"{detail.subject}\n{detail.customer_text}",
+        customer=detail.customer,
+        order_id=detail.order_id,
+        metadata=detail.metadata,
+        agent_name=agent_name,
+    )
+
+
+def suggest_for(
+    library: TemplateLibrary, detail: TicketDetail, agent_name: str, limit: int = 3
+) -> list[Suggestion]:
+    return library.suggest(context_for(detail, agent_name), limit)
+
+
+def explanation_for(scorer: Scorer, detail: TicketDetail) -> list[dict[str, Any]]:
+    """Spans (per subject/message part) that pushed this ticket's negativity up or down."""
+    customer = [m.body for m in detail.messages if m.author == "customer"]
+    spans = explain_ticket(scorer, detail.subject, customer)
+    return [s.__dict__ for s in spans_by_part(detail.subject, customer, spans)]

@@ -1,0 +1,70 @@
+"""``sentidesk headless``: import, score, order and suggest replies without a window."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from console.services.desk import (
+    explanation_for,
+    import_path,
+    open_scorer,
+    open_store,
+    score_all_pending,
+    suggest_for,
+)
+from console.services.queue import QueueOrder, ordered
+from console.services.templates import TemplateLibrary
+
+
+def run_headless(
+    root: Path,
+    tickets: Path,
+    out: Path,
+    agent_name: str = "Support team",
+    order: QueueOrder = QueueOrder.NEGATIVITY,
+) -> dict[str, Any]:
+    """Write one JSON line per ticket of ``tickets``, in queue order. Returns a summary."""
+    store = open_store(root)
+    try:
+        report = import_path(store, tickets)
+        scorer = open_scorer(root)
+        scored = score_all_pending(store, scorer)
+        library = TemplateLibrary.load()
+        wanted = set(report.ticket_ids)
+        queue = ordered(store.queue_rows(), order, now=time.time())
+        rows = [r for r in queue if r.id in wanted]
+        with out.open("w", encoding="utf-8") as handle:
+            for position, row in enumerate(rows, 1):
+                detail = store.ticket(row.id)
+                suggestions = suggest_for(library, detail, agent_name, limit=1)
+                top = suggestions[0] if suggestions else None
+                record = {
+                    "id": row.id,
+                    "queue_position": position,
+                    "prediction": {
+                        k: v
+                        for k, v in (detail.prediction or {}).items()
+                        if k not in ("id", "explanation", "text_hash")
+                    },
+                    "sentiment": detail.sentiment,
+                    "category": detail.category,
+                    "explanation": explanation_for(scorer, detail),
+                    "suggestion": top.text if top else None,
+                    "template_id": top.template.id if top else None,
+                    "unfilled_placeholders": list(top.unfilled) if top else [],
+                }
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return {
+            "imported": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": [r.__dict__ for r in report.rejected],
+            "scored": scored,
+            "written": len(rows),
+            "model_version": scorer.version,
+        }
+    finally:
+        store.close()

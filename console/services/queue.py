@@ -1,0 +1,89 @@
+"""Queue ordering and filtering rules, shared by the window and headless runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from console.store import QueueRow
+
+#: Waiting time at which the blended priority gives full weight to age.
+WAIT_SATURATION_HOURS = 24.0
+WAIT_WEIGHT = 0.35
+
+
+class QueueOrder(Enum):
+    NEGATIVITY = "negativity"
+    BLENDED = "blended"  # negativity blended with waiting time
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Empty fields match everything; ``search`` matches subject, preview, customer, id."""
+
+    status: str = ""
+    sentiment: str = ""
+    category: str = ""
+    language: str = ""
+    channel: str = ""
+    search: str = ""
+
+    def matches(self, row: QueueRow) -> bool:
+        if self.status and row.status != self.status:
+            return False
+        if self.sentiment and row.sentiment != self.sentiment:
+            return False
+        if self.category and row.category != self.category:
+            return False
+        if self.language and row.language != self.language:
+            return False
+        if self.channel and row.channel != self.channel:
+            return False
+        if self.search:
+            needle = self.search.casefold()
+            haystack = f"{row.subject}\n{row.preview}\n{row.customer}\n{row.id}".casefold()
+            return needle in haystack
+        return True
+
+
+def waiting_hours(row: QueueRow, now: float | None = None) -> float:
+    return max(0.0, ((now or time.time()) - row.created_at) / 3600)
+
+
+def priority(row: QueueRow, order: QueueOrder, now: float) -> float:
+    """Higher first. Unscored tickets sort after scored ones in the negativity orders."""
+    if order is QueueOrder.OLDEST:
+        return -row.created_at
+    if order is QueueOrder.NEWEST:
+        return row.created_at
+    negativity = -1.0 if row.negativity is None else row.negativity
+    if order is QueueOrder.BLENDED and row.negativity is not None:
+        age = min(1.0, waiting_hours(row, now) / WAIT_SATURATION_HOURS)
+        return (1 - WAIT_WEIGHT) * negativity + WAIT_WEIGHT * age
+    return negativity
+
+
+def sort_key(
+    order: QueueOrder, now: float | None = None
+) -> Callable[[QueueRow], tuple[float, float, str]]:
+    moment = now or time.time()
+
+    def key(row: QueueRow) -> tuple[float, float, str]:
+        # ties: older first, then id, so the order is stable and total
+        return (-priority(row, order, moment), row.created_at, row.id)
+
+    return key
+
+
+def ordered(
+    rows: Sequence[QueueRow],
+    order: QueueOrder = QueueOrder.NEGATIVITY,
+    flt: QueueFilter | None = None,
+    now: float | None = None,
+) -> list[QueueRow]:
+    keep = [r for r in rows if flt is None or flt.matches(r)]
+    return sorted(keep, key=sort_key(order, now))

@@ -1,0 +1,137 @@
+"""Plain values that move between the store, the services and the views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES = ("open", "pending", "solved")
+AUTHORS = ("customer", "agent")
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    author: str
+    body: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """A ticket as parsed from an import file, before it is stored."""
+
+    id: str
+    subject: str
+    messages: tuple[MessageDraft, ...]
+    customer: str = ""
+    order_id: str = ""
+    channel: str = "email"
+    created_at: str = ""
+    status: str = "open"
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    where: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    source: str
+    added: int
+    updated: int
+    unchanged: int
+    rejected: tuple[Rejection, ...]
+    ticket_ids: tuple[str, ...] = ()
+
+    @property
+    def taken(self) -> int:
+        return self.added + self.updated + self.unchanged
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: everything the table shows, nothing it doesn't."""
+
+    id: str
+    negativity: float | None
+    sentiment: str | None  # the agent's override if any, else the model's label
+    predicted_sentiment: str | None
+    category: str | None
+    language: str | None
+    customer: str
+    subject: str
+    preview: str
+    channel: str
+    created_at: float  # epoch seconds
+    status: str
+    overridden: bool
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    author: str
+    body: str
+    created_at: str
+    label: str | None
+    negativity: float | None
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    id: str
+    subject: str
+    customer: str
+    order_id: str
+    channel: str
+    created_at: str
+    status: str
+    language: str | None
+    metadata: dict[str, Any]
+    messages: tuple[MessageView, ...]
+    prediction: dict[str, Any] | None
+    sentiment_override: str | None
+    category_override: str | None
+    history: tuple[QueueRow, ...]
+
+    @property
+    def sentiment(self) -> str | None:
+        if self.sentiment_override:
+            return self.sentiment_override
+        return None if self.prediction is None else str(self.prediction["label"])
+
+    @property
+    def category(self) -> str | None:
+        if self.category_override:
+            return self.category_override
+        return None if self.prediction is None else str(self.prediction["category"])
+
+    @property
+    def customer_text(self) -> str:
+        return "\n".join(m.body for m in self.messages if m.author == "customer")
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """What the agent sent, before the edit measures are computed (off the GUI thread)."""
+
+    ticket_id: str
+    body: str
+    suggestion: str | None
+    template_id: str | None
+    seconds_to_reply: float | None
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    ticket_id: str
+    body: str
+    suggestion: str | None
+    template_id: str | None
+    edit_distance: int
+    edit_ratio: float
+    seconds_to_reply: float | None
+    from_scratch: bool

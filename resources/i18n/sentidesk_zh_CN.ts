@@ -1,0 +1,443 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>negative</source>
+        <translation>负面</translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation>中性</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>正面</translation>
+    </message>
+    <message>
+        <source>Next / previous ticket</source>
+        <translation>下一个 / 上一个工单</translation>
+    </message>
+    <message>
+        <source>Open the ticket and start replying</source>
+        <translation>打开工单并开始回复</translation>
+    </message>
+    <message>
+        <source>Send the reply</source>
+        <translation>发送回复</translation>
+    </message>
+    <message>
+        <source>Relabel negative / neutral / positive</source>
+        <translation>标记为负面 / 中性 / 正面</translation>
+    </message>
+    <message>
+        <source>Search the queue</source>
+        <translation>搜索队列</translation>
+    </message>
+    <message>
+        <source>Back to the queue</source>
+        <translation>返回队列</translation>
+    </message>
+    <message>
+        <source>Import tickets from a file</source>
+        <translation>从文件导入工单</translation>
+    </message>
+    <message>
+        <source>This help</source>
+        <translation>本帮助</translation>
+    </message>
+    <message>
+        <source>Select a ticket (J/K to move, Enter to open)</source>
+        <translation>请选择工单（J/K 移动，Enter 打开）</translation>
+    </message>
+    <message>
+        <source>Filters</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Search subject, text, customer, id (Ctrl+F)</source>
+        <translation>搜索主题、内容、客户、编号 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Most negative first</source>
+        <translation>负面优先</translation>
+    </message>
+    <message>
+        <source>Negativity + waiting time</source>
+        <translation>负面度 + 等待时间</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早优先</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新优先</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation>排序：</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import tickets…</source>
+        <translation>导入工单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;inbox folder</source>
+        <translation>打开收件文件夹(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>%s: %d new, %d updated, %d rejected</source>
+        <translation>%s：新增 %d，更新 %d，拒绝 %d</translation>
+    </message>
+    <message>
+        <source>Import tickets</source>
+        <translation>导入工单</translation>
+    </message>
+    <message>
+        <source>Reply sent</source>
+        <translation>回复已发送</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>model %s (%s)</source>
+        <translation>模型 %s（%s）</translation>
+    </message>
+    <message>
+        <source>scoring new tickets…</source>
+        <translation>正在为新工单评分…</translation>
+    </message>
+    <message>
+        <source>Import report</source>
+        <translation>导入报告</translation>
+    </message>
+    <message>
+        <source>Tickets (%s)</source>
+        <translation>工单文件 (%s)</translation>
+    </message>
+    <message>
+        <source>Saved correction: %s → %s</source>
+        <translation>已保存更正：%s → %s</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Loaded %d demo tickets</source>
+        <translation>已载入 %d 个演示工单</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>All %s</source>
+        <translation>全部%s</translation>
+    </message>
+    <message>
+        <source>No sentiment model is installed yet, so tickets cannot be scored.
+
+Build the default model with:
+  sentidesk model build
+
+%s</source>
+        <translation>尚未安装情感模型，无法为工单评分。
+
+请先构建默认模型：
+  sentidesk model build
+
+%s</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>导入失败</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <source>negative</source>
+        <translation>负面</translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation>中性</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>正面</translation>
+    </message>
+    <message>
+        <source>logistics</source>
+        <translation>物流</translation>
+    </message>
+    <message>
+        <source>quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>payment</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <source>account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待回复</translation>
+    </message>
+    <message>
+        <source>solved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>Negativity</source>
+        <translation>负面度</translation>
+    </message>
+    <message>
+        <source>Sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Lang</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Subject / preview</source>
+        <translation>主题 / 预览</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>等待</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Corrected by an agent (model said: %s)</source>
+        <translation>已由客服更正（模型判断：%s）</translation>
+    </message>
+</context>
+<context>
+    <name>TicketPanel</name>
+    <message>
+        <source>negative</source>
+        <translation>负面</translation>
+    </message>
+    <message>
+        <source>neutral</source>
+        <translation>中性</translation>
+    </message>
+    <message>
+        <source>positive</source>
+        <translation>正面</translation>
+    </message>
+    <message>
+        <source>logistics</source>
+        <translation>物流</translation>
+    </message>
+    <message>
+        <source>quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>payment</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <source>account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待回复</translation>
+    </message>
+    <message>
+        <source>solved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <source>negativity %+.0f points</source>
+        <translation>负面度 %+.0f 分</translation>
+    </message>
+    <message>
+        <source>Sentiment (Alt+1/2/3)</source>
+        <translation>情感 (Alt+1/2/3)</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Customer history</source>
+        <translation>客户历史工单</translation>
+    </message>
+    <message>
+        <source>Suggested reply</source>
+        <translation>推荐回复</translation>
+    </message>
+    <message>
+        <source>Write a reply, or pick a suggested template above</source>
+        <translation>撰写回复，或在上方选择推荐模板</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Enter)</source>
+        <translation>发送 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>(write from scratch)</source>
+        <translation>（自行撰写）</translation>
+    </message>
+    <message>
+        <source>Not scored yet</source>
+        <translation>尚未评分</translation>
+    </message>
+    <message>
+        <source> (corrected; model: %s)</source>
+        <translation>（已更正；模型：%s）</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>No order details</source>
+        <translation>无订单信息</translation>
+    </message>
+    <message>
+        <source>No earlier tickets</source>
+        <translation>没有更早的工单</translation>
+    </message>
+    <message>
+        <source>explaining…</source>
+        <translation>正在分析…</translation>
+    </message>
+    <message>
+        <source>negativity</source>
+        <translation>负面度</translation>
+    </message>
+    <message>
+        <source>Fill in before sending: %s</source>
+        <translation>发送前请填写：%s</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+</context>
+</TS>

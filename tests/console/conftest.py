@@ -1,0 +1,39 @@
+"""Console fixtures: a registered tiny model (exported to ONNX once per session) and a store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from console.store import TicketStore
+from inference import Manifest, ModelRegistry, models_dir
+from tests.helpers import TINY_LAYOUT, write_tiny_model
+from training import export_and_quantize
+
+
+@pytest.fixture(scope="session")
+def exported_model_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_tiny_model(tmp_path_factory.mktemp("console-model") / "model")
+    export_and_quantize(folder, TINY_LAYOUT)
+    return folder
+
+
+@pytest.fixture
+def active_model(exported_model_template: Path, isolated_data_dir: Path) -> str:
+    """Register the tiny model as the active one in the test's data directory."""
+    staging = isolated_data_dir / "staging" / "m-tiny"
+    shutil.copytree(exported_model_template, staging)
+    registry = ModelRegistry(models_dir(isolated_data_dir))
+    registry.register(staging, Manifest("m-tiny", "2026-11-28T00:00:00", "tiny"))
+    registry.activate("m-tiny")
+    return "m-tiny"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[TicketStore]:
+    s = TicketStore(tmp_path / "store.db")
+    yield s
+    s.close()

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from console.qt.fonts import BUNDLED_CJK_FONT, apply_cjk_fallback, ensure_cjk_font
+from console.qt.i18n import I18N_DIR, Translations
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_every_ui_string_has_a_chinese_translation() -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from update_translations import source_strings
+    finally:
+        sys.path.pop(0)
+    translations = tomllib.loads((I18N_DIR / "zh_CN.toml").read_text("utf-8"))["translations"]
+    missing = [
+        f"{ctx}: {s}"
+        for ctx, strings in source_strings().items()
+        for s in strings
+        if s not in translations
+    ]
+    assert missing == []
+
+
+def test_compiled_translation_is_current_and_loads(qapp: QApplication) -> None:
+    qm = I18N_DIR / "sentidesk_zh_CN.qm"
+    assert qm.stat().st_mtime >= (I18N_DIR / "zh_CN.toml").stat().st_mtime - 1
+    translations = Translations()
+    assert translations.install("zh_CN")
+    try:
+        assert QCoreApplication.translate("QueueModel", "negative") == "负面"
+        assert QCoreApplication.translate("MainWindow", "Reply sent") == "回复已发送"
+    finally:
+        translations.install("en")
+    assert QCoreApplication.translate("QueueModel", "negative") == "negative"
+
+
+def test_chinese_renders_with_the_bundled_font_when_the_system_has_none(
+    qapp: QApplication,
+) -> None:
+    assert BUNDLED_CJK_FONT.is_file()
+    family = ensure_cjk_font()
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    assert families, "no font can render Simplified Chinese"
+    if family is not None:
+        assert family in families
+        apply_cjk_fallback(family)
+        assert family in QApplication.font().families()

@@ -1,0 +1,136 @@
+"""The whole console, offscreen, on the demo queue with the tiny model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from console.qt.app import build_window
+from console.qt.i18n import Translations
+from console.qt.main_window import MainWindow
+from console.qt.workers import Workers
+from console.services.demo import DEMO_FILE
+from console.store import TicketStore
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot,
+    active_model: str,
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    run: Callable[..., Any],
+) -> Any:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    workers = Workers()
+    win = build_window(isolated_data_dir, settings, Translations(), workers)
+    qtbot.addWidget(win)
+    win.show()
+    run(win.start(DEMO_FILE))
+    yield win
+    run(win.shutdown())
+    workers.shutdown()
+
+
+def _wait_scored(qtbot: QtBot, win: MainWindow) -> None:
+    def all_scored() -> bool:
+        rows = [win.model.index(r, 0).data() for r in range(win.model.rowCount())]
+        return bool(rows) and "…" not in rows
+
+    qtbot.waitUntil(all_scored, timeout=60_000)
+
+
+def test_demo_queue_is_scored_and_sorted(qtbot: QtBot, window: MainWindow) -> None:
+    _wait_scored(qtbot, window)
+    model = window.model
+    assert model.rowCount() == 300
+    values = [model.index(r, 0).data(Qt.ItemDataRole.UserRole + 2) for r in range(300)]
+    assert values == sorted(values, reverse=True)
+    assert window.counts.text().startswith("open: 300")
+
+
+def test_agent_flow_relabel_edit_send(
+    qtbot: QtBot, window: MainWindow, isolated_data_dir: Path, run: Callable[..., Any]
+) -> None:
+    _wait_scored(qtbot, window)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_J)
+    with qtbot.waitSignal(window.explanationShown, timeout=30_000) as shown:
+        qtbot.keyClick(window.view, Qt.Key.Key_J)
+    ticket_id = shown.args[0]
+    assert window.panel.detail is not None
+    assert window.panel.detail.id == ticket_id
+
+    old = window.panel.detail.sentiment
+    new = "positive" if old != "positive" else "neutral"
+    with qtbot.waitSignal(window.storeChanged, timeout=10_000):
+        qtbot.keyClick(
+            window,
+            {"negative": Qt.Key.Key_1, "neutral": Qt.Key.Key_2, "positive": Qt.Key.Key_3}[new],
+            Qt.KeyboardModifier.AltModifier,
+        )
+
+    panel = window.panel
+    qtbot.waitUntil(lambda: panel.suggestion_box.count() > 1)
+    panel.editor.setPlainText("Hello {customer_name}, sorted.")
+    assert not panel.send.isEnabled()
+    assert "customer_name" in panel.unfilled.text()
+    panel.editor.setPlainText("Hello there, all sorted now. Thanks for your patience!")
+    assert panel.send.isEnabled()
+    with qtbot.waitSignal(window.storeChanged, timeout=10_000):
+        qtbot.keyClick(panel.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    store = TicketStore(isolated_data_dir / "sentidesk.db")
+    try:
+        (correction,) = store.rows("corrections")
+        assert correction["ticket_id"] == ticket_id
+        assert correction["old_value"] == old
+        assert correction["new_value"] == new
+        assert correction["model_version"] == "m-tiny"
+        (reply,) = store.rows("replies")
+        assert reply["ticket_id"] == ticket_id
+        assert reply["body"].startswith("Hello there")
+        assert reply["edit_distance"] > 0
+        assert store.ticket(ticket_id).status == "pending"
+    finally:
+        store.close()
+
+
+def test_filters_search_and_inbox_import(
+    qtbot: QtBot, window: MainWindow, isolated_data_dir: Path
+) -> None:
+    _wait_scored(qtbot, window)
+    window.filters["language"].setCurrentIndex(window.filters["language"].findData("zh"))
+    assert 0 < window.model.rowCount() < 300
+    window.filters["language"].setCurrentIndex(0)
+    qtbot.keyClicks(window.search, "T10202")
+    assert window.model.rowCount() == 1
+    window.search.clear()
+
+    inbox = isolated_data_dir / "inbox"
+    with qtbot.waitSignal(window.importFinished, timeout=20_000) as done:
+        (inbox / "new.csv").write_text("id,text\nN1,包裹被压坏了，非常生气！\nN2,\n", "utf-8")
+    report = done.args[0]
+    assert (report.added, len(report.rejected)) == (1, 1)
+    qtbot.waitUntil(lambda: window.model.row_of("N1") >= 0)
+    assert (inbox / "imported" / "new.csv").exists()
+    assert (inbox / "imported" / "new.csv.rejected.txt").exists()
+
+
+def test_language_switch_is_live(qtbot: QtBot, window: MainWindow) -> None:
+    header = window.model.headerData(0, Qt.Orientation.Horizontal)
+    assert header == "Negativity"
+    window.set_language("zh_CN")
+    try:
+        assert window.model.headerData(0, Qt.Orientation.Horizontal) == "负面度"
+        assert window.filters["status"].itemText(0) == "全部状态"
+        assert window.menuBar().actions()[0].text() == "文件(&F)"
+        assert window.panel.send.text().startswith("发送")
+    finally:
+        window.set_language("en")
+    assert window.menuBar().actions()[0].text() == "&File"

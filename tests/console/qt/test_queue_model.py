@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtTest import QAbstractItemModelTester
+
+from console.qt.queue_model import NegativityRole, QueueModel, TicketIdRole, format_age
+from console.services.queue import QueueFilter, QueueOrder
+from console.store import QueueRow
+
+
+def row(tid: str, negativity: float | None, age_h: float = 1, **kw: str) -> QueueRow:
+    import time
+
+    base = {
+        "sentiment": "neutral",
+        "predicted_sentiment": "neutral",
+        "category": "other",
+        "language": "en",
+        "customer": "c",
+        "subject": "s",
+        "preview": "p",
+        "channel": "email",
+        "status": "open",
+    }
+    base.update(kw)
+    return QueueRow(
+        id=tid,
+        negativity=negativity,
+        created_at=time.time() - age_h * 3600,
+        overridden=False,
+        **base,
+    )
+
+
+def test_model_passes_the_qt_model_tester() -> None:
+    model = QueueModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_rows([row("a", 0.1), row("b", 0.9), row("c", None)])
+    model.upsert_rows([row("c", 0.5), row("d", 0.95)])
+    model.set_filter(QueueFilter(search="s"))
+    model.set_order(QueueOrder.OLDEST)
+    model.set_filter(QueueFilter(status="solved"))
+    assert model.rowCount() == 0
+
+
+def test_rows_sorted_by_negativity_with_roles() -> None:
+    model = QueueModel()
+    model.set_rows([row("a", 0.1), row("b", 0.9), row("c", None)])
+    assert model.visible_ids() == ["b", "a", "c"]
+    assert model.index(0, 0).data(TicketIdRole) == "b"
+    assert model.index(0, 0).data(NegativityRole) == 0.9
+    assert model.index(0, 0).data() == "90"
+    assert model.index(2, 0).data() == "…"
+
+
+def test_new_scores_slot_in_without_moving_the_selection(qapp: object) -> None:
+    model = QueueModel()
+    model.set_rows([row("a", 0.5), row("b", 0.4), row("c", None)])
+    selection = QItemSelectionModel(model)
+    selection.setCurrentIndex(model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert model.ticket_id(selection.currentIndex().row()) == "b"
+    model.upsert_rows([row("c", 0.99), row("z", 0.45)])
+    assert model.visible_ids() == ["c", "a", "z", "b"]
+    assert model.ticket_id(selection.currentIndex().row()) == "b"
+    counts: list[dict[str, int]] = []
+    model.countsChanged.connect(counts.append)
+    model.upsert_rows([row("a", 0.5, status="solved")])
+    assert counts[-1] == {"open": 3, "solved": 1}
+
+
+def test_age_format() -> None:
+    assert format_age(59) == "0m"
+    assert format_age(3 * 3600 + 120) == "3h 02m"
+    assert format_age(50 * 3600) == "2d 2h"
