@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.model = QueueModel(self)
         self.model.countsChanged.connect(self._show_counts)
+        self.model.valuesChanged.connect(self._fill_filter_values)
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -341,7 +342,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(tr("Loaded %d demo tickets") % report.added, 8000)
         rows = await self.workers.db(self.store.queue_rows)
         self.model.set_rows(rows)
-        self._fill_filter_values()
         if rows:
             self.view.selectRow(0)
         log.info(
@@ -372,10 +372,13 @@ class MainWindow(QMainWindow):
         await self._inbox_changed_async()
 
     async def shutdown(self) -> None:
-        if self._scoring_task is not None:
-            self._scoring_task.cancel()
+        """Stop background work (letting a running database write finish) and close the store."""
+        pending = [t for t in (self._scoring_task, *self._tasks) if t is not None]
+        for task in pending:
+            task.cancel()
+        for task in pending:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._scoring_task
+                await task
         if self.store is not None:
             await self.workers.db(self.store.close)
             self.store = None
@@ -434,7 +437,6 @@ class MainWindow(QMainWindow):
             reports.append(report)
             rows = await self.workers.db(self.store.queue_rows, report.ticket_ids)
             self.model.upsert_rows(rows)
-            self._fill_filter_values()
             self._announce(report)
             self.importFinished.emit(report)
         self._wake.set()

@@ -55,9 +55,13 @@ class QueueModel(QAbstractTableModel):
     Signals:
         countsChanged(dict): tickets per status over all rows (not only the filtered ones),
             emitted whenever rows are replaced or updated.
+        valuesChanged(): a category, language or channel appeared that no row had before
+            (filter menus list them).
     """
 
     countsChanged = Signal(dict)
+    valuesChanged = Signal()
+    FILTER_COLUMNS: ClassVar[tuple[str, ...]] = ("category", "language", "channel")
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "negativity",
@@ -92,6 +96,7 @@ class QueueModel(QAbstractTableModel):
         #: sort key per ticket id for the current order, kept up to date on every change so
         #: re-sorting is one C-level ``sorted`` over dict lookups
         self._keys: dict[str, tuple[float, float, str]] = {}
+        self._values: dict[str, set[str]] = {c: set() for c in self.FILTER_COLUMNS}
 
     # -- Qt model API -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -165,6 +170,9 @@ class QueueModel(QAbstractTableModel):
         self._rekey(self._all.values())
         self._visible = self._compute_visible()
         self.endResetModel()
+        self._values = {c: set() for c in self.FILTER_COLUMNS}
+        self._note_values(self._all.values())
+        self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
 
     def upsert_rows(self, rows: Sequence[QueueRow]) -> None:
@@ -175,6 +183,8 @@ class QueueModel(QAbstractTableModel):
             self._all[row.id] = row
         self._rekey(rows)
         self._relayout()
+        if self._note_values(rows):
+            self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
 
     def set_order(self, order: QueueOrder) -> None:
@@ -250,9 +260,20 @@ class QueueModel(QAbstractTableModel):
     def ticket_id(self, row: int) -> str | None:
         return self._visible[row].id if 0 <= row < len(self._visible) else None
 
+    def _note_values(self, rows: Iterable[QueueRow]) -> bool:
+        """Record filterable values; True if one is new."""
+        new = False
+        for column, seen in self._values.items():
+            for row in rows:
+                value = getattr(row, column)
+                if value and value not in seen:
+                    seen.add(value)
+                    new = True
+        return new
+
     def values(self, column: str) -> list[str]:
-        """Distinct values of a column over all rows, for filter menus."""
-        return sorted({str(getattr(r, column) or "") for r in self._all.values()} - {""})
+        """Distinct values of a filterable column over all rows, for filter menus."""
+        return sorted(self._values.get(column, set()))
 
     def visible_ids(self) -> list[str]:
         return [r.id for r in self._visible]

@@ -19,7 +19,14 @@ TOY = [
 def test_finetune_learns_a_toy_task_and_saves_a_loadable_model(tmp_path: Path) -> None:
     base = write_tiny_base(tmp_path / "base")
     events: list[dict] = []  # type: ignore[type-arg]
-    args = TrainingArguments(epochs=60, batch_size=6, learning_rate=3e-3, warmup_ratio=0.0)
+    args = TrainingArguments(
+        epochs=60,
+        batch_size=6,
+        learning_rate=3e-3,
+        warmup_ratio=0.0,
+        ema_decay=None,
+        freeze_layers=0,
+    )
     result = finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args, events.append)
     assert result.steps == 60
     assert events[0]["event"] == "start" and events[-1]["step"] == 60
@@ -42,8 +49,14 @@ def test_ema_and_frozen_layers(tmp_path: Path) -> None:
     from safetensors.torch import load_file
 
     base = write_tiny_base(tmp_path / "base")
-    args = TrainingArguments(epochs=80, batch_size=6, learning_rate=3e-3, warmup_ratio=0.0,
-                             ema_decay=0.9, freeze_layers=1)
+    args = TrainingArguments(
+        epochs=80,
+        batch_size=6,
+        learning_rate=3e-3,
+        warmup_ratio=0.0,
+        ema_decay=0.9,
+        freeze_layers=1,
+    )
     finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
     before = load_file(str(base / "model.safetensors"))
     after = load_file(str(tmp_path / "out" / "model.safetensors"))

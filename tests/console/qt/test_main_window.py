@@ -59,13 +59,23 @@ def test_agent_flow_relabel_edit_send(
 ) -> None:
     _wait_scored(qtbot, window)
     window.view.setFocus()
+    window.view.selectRow(0)
     qtbot.keyClick(window.view, Qt.Key.Key_J)
-    with qtbot.waitSignal(window.explanationShown, timeout=30_000) as shown:
-        qtbot.keyClick(window.view, Qt.Key.Key_J)
-    ticket_id = shown.args[0]
-    assert window.panel.detail is not None
-    assert window.panel.detail.id == ticket_id
+    qtbot.keyClick(window.view, Qt.Key.Key_J)
+    qtbot.keyClick(window.view, Qt.Key.Key_K)
+    assert window.view.currentIndex().row() == 1
+    ticket_id = window.model.ticket_id(1)
+    assert ticket_id is not None
 
+    def explained() -> bool:
+        detail = window.panel.detail
+        return (
+            detail is not None and detail.id == ticket_id and not window.panel.explain_state.text()
+        )
+
+    qtbot.waitUntil(explained, timeout=30_000)
+
+    assert window.panel.detail is not None
     old = window.panel.detail.sentiment
     new = "positive" if old != "positive" else "neutral"
     with qtbot.waitSignal(window.storeChanged, timeout=10_000):
