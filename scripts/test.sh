@@ -7,6 +7,6 @@ cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"; ruff check .
 echo "== ruff format --check"; ruff format --check .
-echo "== mypy"; mypy inference training console tests
+echo "== mypy"; mypy inference training console tests scripts
 echo "== import-linter"; lint-imports
 echo "== pytest"; python -m pytest "$@"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import sys
+import importlib.util
 import tomllib
 from pathlib import Path
 
@@ -15,11 +15,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_ui_string_has_a_chinese_translation() -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        from update_translations import source_strings
-    finally:
-        sys.path.pop(0)
+    spec = importlib.util.spec_from_file_location(
+        "update_translations", ROOT / "scripts" / "update_translations.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    source_strings = script.source_strings
     translations = tomllib.loads((I18N_DIR / "zh_CN.toml").read_text("utf-8"))["translations"]
     missing = [
         f"{ctx}: {s}"
