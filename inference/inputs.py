@@ -60,11 +60,14 @@ def _text_of(record: dict[str, Any], where: str) -> str:
     raise InputFileError(f"{where}: no text column (expected one of {', '.join(TEXT_COLUMNS)})")
 
 
-def read_rows(path: str | Path, fmt: str | None = None) -> list[InputRow]:
+def read_rows(
+    path: str | Path, fmt: str | None = None, require_text: bool = True
+) -> list[InputRow]:
     """Parse ``path`` by extension (``.csv``, ``.jsonl``/``.json``, anything else: lines).
 
     Raises :class:`InputFileError` with the file and line for the first malformed row, so a
-    bad file is rejected whole rather than half-scored.
+    bad file is rejected whole rather than half-scored. With ``require_text=False`` a JSONL
+    object without a text column is kept with empty text (its caller reads other fields).
     """
     path = Path(path)
     fmt = fmt or {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl"}.get(
@@ -86,7 +89,10 @@ def read_rows(path: str | Path, fmt: str | None = None) -> list[InputRow]:
                 raise InputFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
             if not isinstance(record, dict):
                 raise InputFileError(f"{path}:{number}: expected a JSON object per line")
-            text = _text_of(record, f"{path}:{number}")
+            if require_text or any(c in record for c in TEXT_COLUMNS):
+                text = _text_of(record, f"{path}:{number}")
+            else:
+                text = ""
             rows.append(InputRow(number, str(record.get("id", number)), text, record))
     elif fmt == "csv":
         reader = csv.DictReader(io.StringIO(content, newline=""))

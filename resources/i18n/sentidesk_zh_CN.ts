@@ -4,14 +4,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>sentiment</source>
-        <translation>情感</translation>
-    </message>
-    <message>
-        <source>category</source>
-        <translation>类别</translation>
-    </message>
-    <message>
         <source>negative</source>
         <translation>负面</translation>
     </message>
@@ -22,6 +14,14 @@
     <message>
         <source>positive</source>
         <translation>正面</translation>
+    </message>
+    <message>
+        <source>sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
     </message>
     <message>
         <source>Next / previous ticket</source>

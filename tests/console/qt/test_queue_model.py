@@ -5,31 +5,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 
 from console.qt.queue_model import NegativityRole, QueueModel, TicketIdRole, format_age
 from console.services.queue import QueueFilter, QueueOrder
-from console.store import QueueRow
-
-
-def row(tid: str, negativity: float | None, age_h: float = 1, **kw: str) -> QueueRow:
-    import time
-
-    base = {
-        "sentiment": "neutral",
-        "predicted_sentiment": "neutral",
-        "category": "other",
-        "language": "en",
-        "customer": "c",
-        "subject": "s",
-        "preview": "p",
-        "channel": "email",
-        "status": "open",
-    }
-    base.update(kw)
-    return QueueRow(
-        id=tid,
-        negativity=negativity,
-        created_at=time.time() - age_h * 3600,
-        overridden=False,
-        **base,
-    )
+from tests.helpers import queue_row as row
 
 
 def test_model_passes_the_qt_model_tester() -> None:

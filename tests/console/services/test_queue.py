@@ -2,26 +2,13 @@ from __future__ import annotations
 
 from console.services.queue import QueueFilter, QueueOrder, ordered
 from console.store import QueueRow
+from tests.helpers import queue_row
 
 NOW = 1_000_000.0
 
 
 def row(tid: str, negativity: float | None, hours_old: float, **kw: str) -> QueueRow:
-    base = {
-        "sentiment": "neutral",
-        "predicted_sentiment": "neutral",
-        "category": "other",
-        "language": "en",
-        "customer": "c",
-        "subject": "s",
-        "preview": "p",
-        "channel": "email",
-        "status": "open",
-    }
-    base.update(kw)
-    return QueueRow(
-        id=tid, negativity=negativity, created_at=NOW - hours_old * 3600, overridden=False, **base
-    )
+    return queue_row(tid, negativity, hours_old, now=NOW, **kw)
 
 
 def test_negativity_order_puts_unscored_last_and_breaks_ties_by_age() -> None:
