@@ -11,7 +11,9 @@ import numpy.typing as npt
 
 from inference.errors import ModelFileError
 
-DEFAULT_MAX_LENGTH = 256
+#: Tokens scored per text. The model is fine-tuned on 96; 128 keeps most long reviews whole
+#: while doubling CPU throughput over 256 (see the engine issue's benchmark table).
+DEFAULT_MAX_LENGTH = 128
 
 
 def clean_text(text: str) -> str:

@@ -1,4 +1,5 @@
-"""ONNX export (optimum), graph optimisation and dynamic int8 quantization, with parity checks."""
+"""ONNX export (optimum), graph optimisation (ORT transformer optimizer) and dynamic int8
+quantization (ONNX Runtime), with parity checks against PyTorch."""
 
 from __future__ import annotations
 
@@ -53,20 +54,47 @@ def export_onnx(model_dir: Path, opset: int = 17) -> Path:
     return target
 
 
-def quantize_int8(model_dir: Path) -> Path:
-    """Dynamic (weights int8, activations quantized at run time) quantization for CPUs."""
-    from optimum.onnxruntime import ORTQuantizer
-    from optimum.onnxruntime.configuration import AutoQuantizationConfig
+def optimize_fp32(model_dir: Path) -> Path:
+    """Fuse attention, LayerNorm and GELU with ONNX Runtime's transformer optimizer, in place.
 
-    onnx_dir = model_dir / ONNX_FP32
+    Measured on 2 cores (closing note of the engine issue): the fused graph quantizes to a
+    model that is faster and loses less accuracy than quantizing the exported graph directly.
+    """
+    import json
+
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    target = model_dir / ONNX_FP32
+    optimized = optimize_model(
+        str(target),
+        model_type="bert",
+        num_heads=int(config["num_attention_heads"]),
+        hidden_size=int(config["hidden_size"]),
+        opt_level=1,
+    )
+    optimized.save_model_to_file(str(target))
+    return target
+
+
+def quantize_int8(model_dir: Path) -> Path:
+    """Dynamic quantization: int8 weights per output channel, activations quantized at run
+    time. Per-channel weights keep int8 within a few tenths of a point of float32 here,
+    where per-tensor weights lost most of a point."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    source = model_dir / ONNX_FP32
     # With config.json beside it the folder is a standard optimum ORTModel folder.
-    shutil.copy2(model_dir / "config.json", onnx_dir.parent / "config.json")
-    quantizer = ORTQuantizer.from_pretrained(str(onnx_dir.parent), file_name=onnx_dir.name)
-    # avx2 config (u8/s8, per-channel off) runs everywhere x86 does; VNNI CPUs still benefit.
-    config = AutoQuantizationConfig.avx2(is_static=False, per_channel=False)
-    with tempfile.TemporaryDirectory(prefix="sentidesk-q8-") as tmp:
-        quantizer.quantize(save_dir=tmp, quantization_config=config)
-        shutil.move(str(Path(tmp) / "model_quantized.onnx"), model_dir / ONNX_INT8)
+    shutil.copy2(model_dir / "config.json", source.parent / "config.json")
+    quantize_dynamic(
+        str(source),
+        str(model_dir / ONNX_INT8),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # the fused operators carry no type information for the quantizer's shape inference
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     return model_dir / ONNX_INT8
 
 
@@ -88,6 +116,7 @@ def check_parity(model_dir: Path, layout: HeadLayout) -> ParityReport:
 
 def export_and_quantize(model_dir: Path, layout: HeadLayout) -> ParityReport:
     export_onnx(model_dir)
+    optimize_fp32(model_dir)
     quantize_int8(model_dir)
     report = check_parity(model_dir, layout)
     log.info("ONNX parity: %s", report)
