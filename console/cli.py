@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,6 +110,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
+    if _no_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # measurements need no screen
     from console.qt.bench import format_results, run_ui_bench
 
     results = run_ui_bench(root, args.tickets, args.backlog)
@@ -228,7 +231,23 @@ def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _no_display() -> bool:
+    return (
+        sys.platform.startswith("linux")
+        and not os.environ.get("QT_QPA_PLATFORM")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+    )
+
+
 def _cmd_gui(args: argparse.Namespace, root: Path) -> int:
+    if _no_display():
+        print(
+            "sentidesk: error: no display found (DISPLAY/WAYLAND_DISPLAY unset). Run it in a "
+            "desktop session, use `sentidesk headless`, or set QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
+        return 2
     from console.qt import run_app
 
     return run_app(

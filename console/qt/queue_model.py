@@ -9,6 +9,8 @@ comparison. All rows come from the database worker; this class never touches SQL
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
@@ -96,6 +98,9 @@ class QueueModel(QAbstractTableModel):
         #: sort key per ticket id for the current order, kept up to date on every change so
         #: re-sorting is one C-level ``sorted`` over dict lookups
         self._keys: dict[str, tuple[float, float, str]] = {}
+        #: the sort keys of ``_visible``, in the same order, for bisecting
+        self._vkeys: list[tuple[float, float, str]] = []
+        self._counts: Counter[str] = Counter()
         self._values: dict[str, set[str]] = {c: set() for c in self.FILTER_COLUMNS}
 
     # -- Qt model API -------------------------------------------------------------------
@@ -168,21 +173,39 @@ class QueueModel(QAbstractTableModel):
         self._all = {r.id: r for r in rows}
         self._now = time.time()
         self._rekey(self._all.values())
-        self._visible = self._compute_visible()
+        self._compute_visible()
         self.endResetModel()
+        self._counts = Counter(r.status for r in self._all.values())
         self._values = {c: set() for c in self.FILTER_COLUMNS}
         self._note_values(self._all.values())
         self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
 
     def upsert_rows(self, rows: Sequence[QueueRow]) -> None:
-        """Add or update rows and move them to their place; selections follow their ticket."""
+        """Add or update rows and move each to its place; selections follow their ticket.
+
+        Incremental: each row is taken out and bisected back in, so a batch of scored tickets
+        costs a few milliseconds even with 50,000 rows, instead of a full re-sort.
+        """
         if not rows:
             return
+        self.layoutAboutToBeChanged.emit()
+        anchors = self._persistent_anchors()
+        key_of = sort_key(self._order, self._now)
         for row in rows:
+            old = self._all.get(row.id)
+            if old is not None:
+                self._counts[old.status] -= 1
+                self._take(row.id)
             self._all[row.id] = row
-        self._rekey(rows)
-        self._relayout()
+            self._counts[row.status] += 1
+            key = self._keys[row.id] = key_of(row)
+            if self._filter.matches(row):
+                position = bisect_left(self._vkeys, key)
+                self._vkeys.insert(position, key)
+                self._visible.insert(position, row)
+        self._restore_anchors(anchors)
+        self.layoutChanged.emit()
         if self._note_values(rows):
             self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
@@ -210,7 +233,7 @@ class QueueModel(QAbstractTableModel):
     def refresh_ages(self) -> None:
         """Called every minute: ages move on, and so does the blended order."""
         self._now = time.time()
-        if self._order in (QueueOrder.BLENDED,):
+        if self._order is QueueOrder.BLENDED:
             self._rekey(self._all.values())
             self._relayout()
         column = self.COLUMNS.index("age")
@@ -222,40 +245,64 @@ class QueueModel(QAbstractTableModel):
         for row in rows:
             self._keys[row.id] = key(row)
 
-    def _compute_visible(self) -> list[QueueRow]:
+    def _compute_visible(self) -> None:
         flt = self._filter
         if flt == QueueFilter():
             ids: Iterable[str] = self._all
         else:
             ids = [i for i, r in self._all.items() if flt.matches(r)]
-        return [self._all[i] for i in sorted(ids, key=self._keys.__getitem__)]
+        ordered = sorted(ids, key=self._keys.__getitem__)
+        self._visible = [self._all[i] for i in ordered]
+        self._vkeys = [self._keys[i] for i in ordered]
+
+    def _take(self, ticket_id: str) -> None:
+        """Remove a ticket from the visible rows, if it is there (keys are unique)."""
+        key = self._keys[ticket_id]
+        position = bisect_left(self._vkeys, key)
+        if position < len(self._vkeys) and self._vkeys[position] == key:
+            del self._vkeys[position]
+            del self._visible[position]
+
+    def _persistent_anchors(self) -> list[tuple[QModelIndex, str | None]]:
+        """The ticket each persistent index (selection, current row) points at."""
+        out = []
+        for index in self.persistentIndexList():
+            row = index.row()
+            out.append((index, self._visible[row].id if 0 <= row < len(self._visible) else None))
+        return out
+
+    def _restore_anchors(self, anchors: list[tuple[QModelIndex, str | None]]) -> None:
+        new = []
+        for index, ticket_id in anchors:
+            row = -1
+            if ticket_id is not None and ticket_id in self._keys:
+                key = self._keys[ticket_id]
+                position = bisect_left(self._vkeys, key)
+                if position < len(self._vkeys) and self._vkeys[position] == key:
+                    row = position
+            new.append(QModelIndex() if row < 0 else self.index(row, index.column()))
+        self.changePersistentIndexList([i for i, _ in anchors], new)
 
     def _relayout(self) -> None:
-        """Re-sort/filter, keeping persistent indexes (and so selections) on their tickets."""
+        """Re-sort/filter everything, keeping persistent indexes on their tickets."""
         self.layoutAboutToBeChanged.emit()
-        old_ids = [r.id for r in self._visible]
-        self._visible = self._compute_visible()
-        position = {r.id: i for i, r in enumerate(self._visible)}
-        old = self.persistentIndexList()
-        new = []
-        for index in old:
-            row = position.get(old_ids[index.row()]) if index.row() < len(old_ids) else None
-            new.append(QModelIndex() if row is None else self.index(row, index.column()))
-        self.changePersistentIndexList(old, new)
+        anchors = self._persistent_anchors()
+        self._compute_visible()
+        self._restore_anchors(anchors)
         self.layoutChanged.emit()
 
     # -- queries ------------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for row in self._all.values():
-            counts[row.status] = counts.get(row.status, 0) + 1
-        return counts
+        return {status: n for status, n in self._counts.items() if n}
 
     def row_of(self, ticket_id: str) -> int:
-        for i, row in enumerate(self._visible):
-            if row.id == ticket_id:
-                return i
-        return -1
+        """The visible row of a ticket, or -1."""
+        key = self._keys.get(ticket_id)
+        if key is None:
+            return -1
+        position = bisect_left(self._vkeys, key)
+        found = position < len(self._vkeys) and self._vkeys[position] == key
+        return position if found else -1
 
     def ticket_id(self, row: int) -> str | None:
         return self._visible[row].id if 0 <= row < len(self._visible) else None

@@ -48,3 +48,29 @@ def test_age_format() -> None:
     assert format_age(59) == "0m"
     assert format_age(3 * 3600 + 120) == "3h 02m"
     assert format_age(50 * 3600) == "2d 2h"
+
+
+def test_incremental_updates_match_a_full_sort() -> None:
+    import random
+
+    from console.services.queue import ordered
+
+    rng = random.Random(3)
+    model = QueueModel()
+    model.set_filter(QueueFilter(language="en"))
+    rows = {f"t{i}": row(f"t{i}", rng.random(), rng.random() * 30) for i in range(200)}
+    model.set_rows(rows.values())
+    for _ in range(20):
+        batch = []
+        for _ in range(15):
+            tid = f"t{rng.randrange(260)}"
+            language = rng.choice(["en", "zh"])
+            negativity = None if rng.random() < 0.1 else rng.random()
+            batch.append(row(tid, negativity, rng.random() * 30, language=language))
+        for r in batch:
+            rows[r.id] = r
+        model.upsert_rows(batch)
+        expected = ordered(list(rows.values()), flt=QueueFilter(language="en"), now=model._now)
+        assert model.visible_ids() == [r.id for r in expected]
+        assert all(model.row_of(r.id) == i for i, r in enumerate(expected))
+    assert model.status_counts() == {"open": len(rows)}
