@@ -1,8 +1,10 @@
 """Occlusion explanations: which words or characters pushed a ticket's negativity up.
 
 Each word (English) or piece (Chinese) is dropped from the token sequence in turn, and the
-change in P(negative) is its weight. One batched forward pass over all variants is cheaper
-than integrated gradients and works the same on every backend, ONNX included.
+change in the log-odds of "negative" is its weight. Log-odds rather than probability: on a
+ticket the model is sure about (P = 0.999) no single word moves the probability visibly,
+but the words that make it sure still move the log-odds. One batched forward pass over all
+variants is cheaper than integrated gradients and works the same on every backend.
 """
 
 from __future__ import annotations
@@ -17,8 +19,15 @@ from inference.prediction import Span
 
 #: Texts with more units than this are explained on their first MAX_UNITS units only.
 MAX_UNITS = 96
-#: Spans whose |weight| is below this are noise, not explanation.
-MIN_WEIGHT = 0.02
+#: Spans whose |weight| (log-odds) is below this are noise, not explanation.
+MIN_WEIGHT = 0.2
+#: At most this many spans are returned, strongest first in importance, text order kept.
+MAX_SPANS = 12
+
+
+def log_odds(p: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    q = np.clip(p.astype(np.float64), 1e-7, 1 - 1e-7)
+    return np.asarray(np.log(q) - np.log1p(-q))
 
 
 def word_units(text: str, encoded: Encoded) -> list[tuple[int, int, list[int]]]:
@@ -72,10 +81,11 @@ def occlusion_spans(
     for _, _, positions in units:
         drop = set(positions)
         rows.append([t for i, t in enumerate(encoded.ids) if i not in drop])
-    scores = negativity(rows)
+    scores = log_odds(negativity(rows))
     base = float(scores[0])
     spans = [
-        Span(start, end, round(base - float(s), 4))
+        Span(start, end, round(base - float(s), 3))
         for (start, end, _), s in zip(units, scores[1:], strict=True)
     ]
-    return tuple(s for s in spans if abs(s.weight) >= min_weight)
+    strong = sorted((s for s in spans if abs(s.weight) >= min_weight), key=lambda s: -abs(s.weight))
+    return tuple(sorted(strong[:MAX_SPANS], key=lambda s: s.start))

@@ -12,8 +12,9 @@ from inference.labels import Language, Sentiment
 class Span:
     """A character range of the scored text and how much it raised negativity.
 
-    ``weight`` is the drop in negativity when the span is left out: positive values pushed the
-    ticket towards negative, negative values pulled it away.
+    ``weight`` is the drop in the log-odds of "negative" when the span is left out: positive
+    values pushed the ticket towards negative, negative values pulled it away (1.0 ≈ a factor
+    of e in the odds).
     """
 
     start: int

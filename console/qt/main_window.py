@@ -153,14 +153,14 @@ class MainWindow(QMainWindow):
             QueueModel.COLUMNS.index("subject"), QHeaderView.ResizeMode.Stretch
         )
         for column, width in (
-            ("negativity", 90),
-            ("sentiment", 80),
-            ("category", 80),
-            ("language", 45),
-            ("customer", 110),
-            ("channel", 60),
-            ("age", 70),
-            ("status", 70),
+            ("negativity", 70),
+            ("sentiment", 72),
+            ("category", 72),
+            ("language", 38),
+            ("customer", 96),
+            ("channel", 56),
+            ("age", 64),
+            ("status", 56),
         ):
             self.view.setColumnWidth(QueueModel.COLUMNS.index(column), width)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([820, 580])
         self.setCentralWidget(splitter)
 
         self._build_toolbar()

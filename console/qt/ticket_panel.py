@@ -43,11 +43,13 @@ def highlight_html(text: str, spans: Sequence[MessageSpan]) -> str:
         if span.start < pos:
             continue
         out.append(html.escape(text[pos : span.start]))
-        alpha = min(1.0, 0.25 + abs(span.weight) * 2)
+        alpha = 0.25 + 0.75 * min(1.0, abs(span.weight) / 3)
         color = (
             f"rgba(229,57,53,{alpha:.2f})" if span.weight > 0 else f"rgba(67,160,71,{alpha:.2f})"
         )
-        title = tr("negativity %+.0f points") % (span.weight * 100)
+        title = (
+            tr("pushed towards negative") if span.weight > 0 else tr("pulled away from negative")
+        )
         out.append(
             f'<span style="background-color:{color}" title="{html.escape(title)}">'
             f"{html.escape(text[span.start : span.end])}</span>"

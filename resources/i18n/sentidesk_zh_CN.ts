@@ -360,8 +360,12 @@ Build the default model with:
         <translation>已解决</translation>
     </message>
     <message>
-        <source>negativity %+.0f points</source>
-        <translation>负面度 %+.0f 分</translation>
+        <source>pushed towards negative</source>
+        <translation>使判断偏向负面</translation>
+    </message>
+    <message>
+        <source>pulled away from negative</source>
+        <translation>使判断远离负面</translation>
     </message>
     <message>
         <source>Sentiment (Alt+1/2/3)</source>

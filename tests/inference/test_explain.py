@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from inference.encoding import Encoded
-from inference.explain import occlusion_spans, word_units
+from inference.explain import log_odds, occlusion_spans, word_units
 
 
 def _encoded(text: str, pieces: list[tuple[int, int]]) -> Encoded:
@@ -19,7 +19,7 @@ def test_latin_pieces_join_into_words_and_cjk_stays_apart() -> None:
     assert [(a, b) for a, b, _ in units] == [(0, 8), (9, 10), (10, 11)]
 
 
-def test_weights_are_the_negativity_drop_when_a_unit_is_removed() -> None:
+def test_weights_are_the_log_odds_drop_when_a_unit_is_removed() -> None:
     text = "bad 好"
     enc = Encoded((0, 10, 11, 2), ((0, 0), (0, 3), (4, 5), (0, 0)))
 
@@ -29,8 +29,22 @@ def test_weights_are_the_negativity_drop_when_a_unit_is_removed() -> None:
 
     spans = occlusion_spans(text, enc, negativity)
     assert [(s.start, s.end) for s in spans] == [(0, 3), (4, 5)]
-    assert spans[0].weight == np.float32(0.6).round(4)
-    assert spans[1].weight < 0
+    full, without_bad, without_good = log_odds(np.array([0.6, 0.0, 0.9], np.float32))
+    assert spans[0].weight == round(float(full - without_bad), 3)
+    assert spans[1].weight == round(float(full - without_good), 3) < 0
+
+
+def test_confident_predictions_still_get_explained() -> None:
+    text = "terrible ok"
+    enc = Encoded((0, 10, 11, 2), ((0, 0), (0, 8), (9, 11), (0, 0)))
+
+    def negativity(rows: Sequence[Sequence[int]]) -> np.ndarray:
+        # saturated: 0.9995 with "terrible", 0.99 without: a tiny probability change
+        return np.array([0.9995 if 10 in r else 0.99 for r in rows], np.float32)
+
+    spans = occlusion_spans(text, enc, negativity)
+    assert [(s.start, s.end) for s in spans] == [(0, 8)]
+    assert spans[0].weight > 2
 
 
 def test_bare_metaspace_piece_folds_into_the_next_character() -> None:
