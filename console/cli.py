@@ -240,7 +240,37 @@ def _no_display() -> bool:
     )
 
 
+XCB_PACKAGES = (
+    "libegl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 "
+    "libxcb-image0 libxcb-render-util0 libxcb-shape0 libfontconfig1"
+)
+
+
+def _missing_xcb_libraries() -> list[str]:
+    """System libraries Qt's X11 plugin needs but cannot find (Qt itself just aborts)."""
+    import shutil
+    import subprocess
+
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM", "xcb") != "xcb":
+        return []
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if not plugin.is_file() or shutil.which("ldd") is None:
+        return []
+    out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False).stdout
+    return sorted({line.split()[0] for line in out.splitlines() if "not found" in line})
+
+
 def _cmd_gui(args: argparse.Namespace, root: Path) -> int:
+    missing = [] if _no_display() else _missing_xcb_libraries()
+    if missing:
+        print(
+            f"sentidesk: error: Qt cannot open a window: missing {', '.join(missing)}.\n"
+            f"On Debian/Ubuntu: sudo apt-get install {XCB_PACKAGES}",
+            file=sys.stderr,
+        )
+        return 2
     if _no_display():
         print(
             "sentidesk: error: no display found (DISPLAY/WAYLAND_DISPLAY unset). Run it in a "

@@ -3,7 +3,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
-EXTRAS="${1:-}"
+# Extras to install (e.g. "dev" for the test tools); a variable, not "$1", because a sourced
+# script sees its caller's arguments.
+EXTRAS="${SENTIDESK_EXTRAS:-}"
 PYTHON="${PYTHON:-python3}"
 
 if [ ! -x "$VENV/bin/python" ]; then

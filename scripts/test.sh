@@ -2,7 +2,8 @@
 # Run every quality gate and the test suite (unit + integration on the real packaged model).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -m slow` for the long benchmarks.
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/env.sh" dev
+SENTIDESK_EXTRAS=dev
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"; ruff check .

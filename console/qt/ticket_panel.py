@@ -252,7 +252,9 @@ class TicketPanel(QWidget):
         for s in suggestions:
             self.suggestion_box.addItem(s.template.title, s.template.id)
         self.suggestion_box.addItem(tr("(write from scratch)"), "")
-        if suggestions and not self.editor.toPlainText().strip():
+        text = self.editor.toPlainText()
+        untouched = not text.strip() or text == self._suggestion_text
+        if suggestions and untouched:  # never overwrite what the agent typed
             self._use_suggestion(0)
 
     def _show_prediction(self, detail: TicketDetail) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from console.services.scoring import explain_ticket, score_batch, spans_by_part
 from console.services.templates import Suggestion, TemplateLibrary, TicketContext
 from console.store import ImportReport, TicketDetail, TicketStore, parse_file
-from inference import ModelRegistry, Scorer, models_dir
+from inference import ModelRegistry, Scorer, detect_language, models_dir
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,8 @@ def score_all_pending(store: TicketStore, scorer: Scorer) -> int:
 
 def context_for(detail: TicketDetail, agent_name: str) -> TicketContext:
     return TicketContext(
-        language=detail.language or "en",
+        # unscored tickets have no stored language yet; the text tells
+        language=detail.language or detect_language(detail.customer_text),
         sentiment=detail.sentiment,
         category=detail.category,
         text=f"{detail.subject}\n{detail.customer_text}",

@@ -144,3 +144,25 @@ def test_language_switch_is_live(qtbot: QtBot, window: MainWindow) -> None:
     finally:
         window.set_language("en")
     assert window.menuBar().actions()[0].text() == "&File"
+
+
+def test_suggestion_follows_the_ticket_until_the_agent_edits(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from console.services import TemplateLibrary, TicketContext
+
+    panel = window.panel
+    _wait_scored(qtbot, window)
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.suggestion_box.count() > 1)
+    library = TemplateLibrary.load()
+    first = library.suggest(TicketContext("zh", "negative", "quality", "质量太差了"))
+    second = library.suggest(TicketContext("en", "neutral", "logistics", "where is it"))
+    assert panel.detail is not None
+    ticket_id = panel.detail.id
+    panel.show_suggestions(ticket_id, first)
+    assert panel.editor.toPlainText() == first[0].text
+    panel.show_suggestions(ticket_id, second)  # e.g. the ticket was re-scored
+    assert panel.editor.toPlainText() == second[0].text
+    panel.editor.setPlainText("my own words")
+    panel.show_suggestions(ticket_id, first)
+    assert panel.editor.toPlainText() == "my own words"
