@@ -37,6 +37,9 @@ class OnnxBackend:
     """An ONNX Runtime CPU session; ``run`` is thread-safe, so no lock is needed."""
 
     def __init__(self, onnx_file: Path, threads: int | None = None) -> None:
+        """``threads``: None uses every core (batch scoring); a number also stops idle ORT
+        threads from spin-waiting, so an interactive process sharing the CPU stays responsive.
+        """
         import onnxruntime as ort
 
         if not onnx_file.is_file():
@@ -46,6 +49,8 @@ class OnnxBackend:
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
+        if threads is not None:
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(
                 str(onnx_file), options, providers=["CPUExecutionProvider"]
@@ -112,7 +117,9 @@ def cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
-def open_backend(model_dir: Path, name: BackendName = "auto") -> Backend:
+def open_backend(
+    model_dir: Path, name: BackendName = "auto", threads: int | None = None
+) -> Backend:
     if name == "auto":
         if cuda_available() and (model_dir / "model.safetensors").is_file():
             name = "torch-cuda"
@@ -122,9 +129,9 @@ def open_backend(model_dir: Path, name: BackendName = "auto") -> Backend:
             name = "torch-cpu"
         log.info("scoring backend: %s", name)
     if name == "onnx-int8":
-        return OnnxBackend(model_dir / ONNX_INT8)
+        return OnnxBackend(model_dir / ONNX_INT8, threads)
     if name == "onnx-fp32":
-        return OnnxBackend(model_dir / ONNX_FP32)
+        return OnnxBackend(model_dir / ONNX_FP32, threads)
     if name == "torch-cuda":
         return TorchBackend(model_dir, "cuda")
     return TorchBackend(model_dir, "cpu")

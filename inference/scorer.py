@@ -49,7 +49,9 @@ class Scorer:
         max_length: int = DEFAULT_MAX_LENGTH,
         batch_size: int = DEFAULT_BATCH_SIZE,
         version: str | None = None,
+        threads: int | None = None,
     ) -> None:
+        """``threads`` limits CPU inference threads (see :class:`OnnxBackend`)."""
         config_file = model_dir / "config.json"
         try:
             config = json.loads(config_file.read_text(encoding="utf-8"))
@@ -65,7 +67,7 @@ class Scorer:
         self.encoder = TextEncoder(model_dir / "tokenizer.json", max_length)
         if config.get("pad_token_id") is not None:
             self.encoder.pad_id = int(config["pad_token_id"])
-        self.backend: Backend = open_backend(model_dir, backend)
+        self.backend: Backend = open_backend(model_dir, backend, threads)
         self.batch_size = batch_size
 
     # -- raw model outputs -------------------------------------------------------------

@@ -7,6 +7,7 @@ model calls on the model worker); headless runs call them directly, in order.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,15 @@ def open_store(root: Path) -> TicketStore:
     return TicketStore(DeskPaths(root).store)
 
 
-def open_scorer(root: Path) -> Scorer:
+def open_scorer(root: Path, threads: int | None = None) -> Scorer:
     """Thread: model worker. Loads the active model version."""
     path = ModelRegistry(models_dir(root)).active_path()
-    return Scorer(path, version=path.name)
+    return Scorer(path, version=path.name, threads=threads)
+
+
+def background_threads() -> int:
+    """Inference threads for scoring behind a window: leave a core to the GUI thread."""
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 def import_path(store: TicketStore, path: Path) -> ImportReport:
