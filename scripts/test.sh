@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run every quality gate and the test suite (unit + integration on the real packaged model).
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m slow` for the long benchmarks.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -m "not integration"` for a quick run.
 set -euo pipefail
 SENTIDESK_EXTRAS=dev
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
