@@ -120,9 +120,6 @@ class Scorer:
             )
         return results
 
-    def predict_one(self, text: str, explain: bool = True) -> Prediction:
-        return self.predict([text], explain=explain)[0]
-
     def explain(self, text: str) -> tuple[Span, ...]:
         if not text.strip():
             raise EmptyTextError("empty text: nothing to explain")

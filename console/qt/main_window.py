@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import shutil
 import time
 from collections.abc import Coroutine, Sequence
 from pathlib import Path
@@ -62,7 +61,9 @@ from console.services import TemplateLibrary, finish_reply, spans_by_part
 from console.services.desk import (
     DeskPaths,
     background_threads,
+    file_away,
     import_path,
+    new_inbox_files,
     open_scorer,
     open_store,
     suggest_for,
@@ -506,32 +507,13 @@ class MainWindow(QMainWindow):
         await self._inbox_changed_async()
 
     async def _inbox_changed_async(self) -> None:
-        """Import files dropped into the inbox folder, then file them under imported/."""
+        """Import files dropped into the inbox folder, then file them away (on the worker)."""
         inbox = self.paths.inbox
-        new = (
-            sorted(
-                p
-                for p in inbox.iterdir()
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and p.name not in self._inbox_seen
-            )
-            if inbox.is_dir()
-            else []
-        )
+        new = await self.workers.db(new_inbox_files, inbox, frozenset(self._inbox_seen))
         for path in new:
             self._inbox_seen.add(path.name)
-        reports = await self.import_files(new)
-        done = inbox / "imported"
-        done.mkdir(exist_ok=True)
-        for path, report in zip(new, reports, strict=False):
-            target = done / path.name
-            if path.exists():
-                shutil.move(str(path), target)
-            if report.rejected:
-                target.with_suffix(target.suffix + ".rejected.txt").write_text(
-                    "\n".join(f"{r.where}: {r.reason}" for r in report.rejected), "utf-8"
-                )
+            reports = await self.import_files([path])
+            await self.workers.db(file_away, inbox, path, reports[0] if reports else None)
 
     # -- the selected ticket ------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -223,10 +223,6 @@ class QueueModel(QAbstractTableModel):
             self._relayout()
 
     @property
-    def queue_filter(self) -> QueueFilter:
-        return self._filter
-
-    @property
     def order(self) -> QueueOrder:
         return self._order
 

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from console.services.scoring import explain_ticket, score_batch, spans_by_part
 from console.services.templates import Suggestion, TemplateLibrary, TicketContext
-from console.store import ImportReport, TicketDetail, TicketStore, parse_file
+from console.store import (
+    SUPPORTED_SUFFIXES,
+    ImportReport,
+    TicketDetail,
+    TicketStore,
+    parse_file,
+)
 from inference import ModelRegistry, Scorer, detect_language, models_dir
 
 log = logging.getLogger(__name__)
@@ -64,6 +71,31 @@ def import_path(store: TicketStore, path: Path) -> ImportReport:
         len(report.rejected),
     )
     return report
+
+
+def new_inbox_files(inbox: Path, seen: frozenset[str]) -> list[Path]:
+    """Thread: database worker. Importable files in the inbox not handled yet, by name."""
+    if not inbox.is_dir():
+        return []
+    return sorted(
+        p
+        for p in inbox.iterdir()
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in seen
+    )
+
+
+def file_away(inbox: Path, path: Path, report: ImportReport | None) -> None:
+    """Thread: database worker. Move a handled inbox file to ``imported/`` (or ``failed/`` when
+    it could not be read), with its rejected rows listed beside it."""
+    folder = inbox / ("imported" if report is not None else "failed")
+    folder.mkdir(exist_ok=True)
+    target = folder / path.name
+    if path.exists():
+        shutil.move(str(path), target)
+    if report is not None and report.rejected:
+        target.with_suffix(target.suffix + ".rejected.txt").write_text(
+            "\n".join(f"{r.where}: {r.reason}" for r in report.rejected), "utf-8"
+        )
 
 
 def score_all_pending(store: TicketStore, scorer: Scorer) -> int:
