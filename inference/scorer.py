@@ -22,8 +22,6 @@ from inference.prediction import Prediction, Span
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BATCH_SIZE = 32
-
 
 def softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
     z = x - x.max(axis=-1, keepdims=True)
@@ -47,11 +45,12 @@ class Scorer:
         model_dir: Path,
         backend: BackendName = "auto",
         max_length: int = DEFAULT_MAX_LENGTH,
-        batch_size: int = DEFAULT_BATCH_SIZE,
+        batch_size: int | None = None,
         version: str | None = None,
         threads: int | None = None,
     ) -> None:
-        """``threads`` limits CPU inference threads (see :class:`OnnxBackend`)."""
+        """``threads`` limits CPU inference threads (see :class:`OnnxBackend`);
+        ``batch_size`` defaults to what suits the backend (small on CPU, large on a GPU)."""
         config_file = model_dir / "config.json"
         try:
             config = json.loads(config_file.read_text(encoding="utf-8"))
@@ -68,7 +67,7 @@ class Scorer:
         if config.get("pad_token_id") is not None:
             self.encoder.pad_id = int(config["pad_token_id"])
         self.backend: Backend = open_backend(model_dir, backend, threads)
-        self.batch_size = batch_size
+        self.batch_size = batch_size or self.backend.batch_size
 
     # -- raw model outputs -------------------------------------------------------------
     def _logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
