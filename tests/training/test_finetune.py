@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from inference import Scorer
 from tests.helpers import TINY_LAYOUT, write_tiny_base
 from training import Example, TrainingArguments, finetune
@@ -66,3 +68,15 @@ def test_ema_and_frozen_layers(tmp_path: Path) -> None:
     assert not torch.equal(before[trained], after[f"bert.{trained}"])
     predictions = Scorer(tmp_path / "out", backend="torch-cpu").predict([e.text for e in TOY])
     assert sum(p.label == e.label for p, e in zip(predictions, TOY, strict=True)) >= 5
+
+
+def test_precision_is_reported_and_validated(tmp_path: Path) -> None:
+
+    base = write_tiny_base(tmp_path / "base")
+    for precision in ("fp32", "bf16"):
+        args = TrainingArguments(epochs=2, batch_size=6, precision=precision)
+        result = finetune(str(base), TINY_LAYOUT, TOY, tmp_path / precision, args)
+        assert result.precision == precision
+        assert (tmp_path / precision / "model.safetensors").is_file()
+    with pytest.raises(ValueError, match="precision"):
+        finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "x", TrainingArguments(precision="fp8"))
