@@ -6,14 +6,16 @@ from inference.errors import InputFileError, ModelFileError, ModelNotFoundError,
 from inference.labels import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language, Sentiment
 from inference.language import detect_language
 from inference.layout import HeadLayout
+from inference.lexical import LEXICAL_FILE, LexicalModel, ngram_ids
 from inference.paths import base_models_dir, data_dir, models_dir
 from inference.prediction import Prediction, Span
 from inference.registry import Manifest, ModelRegistry, new_version_name
-from inference.scorer import EmptyTextError, Scorer
+from inference.scorer import EmptyTextError, Scorer, softmax
 
 __all__ = [
     "DEFAULT_CATEGORIES",
     "LANGUAGES",
+    "LEXICAL_FILE",
     "SENTIMENTS",
     "Backend",
     "BackendName",
@@ -22,6 +24,7 @@ __all__ = [
     "HeadLayout",
     "InputFileError",
     "Language",
+    "LexicalModel",
     "Manifest",
     "ModelFileError",
     "ModelNotFoundError",
@@ -40,5 +43,7 @@ __all__ = [
     "detect_language",
     "models_dir",
     "new_version_name",
+    "ngram_ids",
     "open_backend",
+    "softmax",
 ]

@@ -1,7 +1,8 @@
 """Occlusion explanations: which words or characters pushed a ticket's negativity up.
 
-Each word (English) or piece (Chinese) is dropped from the token sequence in turn, and the
-change in the log-odds of "negative" is its weight. Log-odds rather than probability: on a
+Each word (English) or piece (Chinese) is dropped from the token sequence (and its characters
+from the text, for the lexical model) in turn, and the change in the log-odds of "negative"
+is its weight. Log-odds rather than probability: on a
 ticket the model is sure about (P = 0.999) no single word moves the probability visibly,
 but the words that make it sure still move the log-odds. One batched forward pass over all
 variants is cheaper than integrated gradients and works the same on every backend.
@@ -70,7 +71,7 @@ def word_units(text: str, encoded: Encoded) -> list[tuple[int, int, list[int]]]:
 def occlusion_spans(
     text: str,
     encoded: Encoded,
-    negativity: Callable[[Sequence[Sequence[int]]], npt.NDArray[np.float32]],
+    negativity: Callable[[Sequence[Sequence[int]], Sequence[str]], npt.NDArray[np.float32]],
     max_units: int = MAX_UNITS,
     min_weight: float = MIN_WEIGHT,
 ) -> tuple[Span, ...]:
@@ -78,10 +79,12 @@ def occlusion_spans(
     if not units:
         return ()
     rows: list[Sequence[int]] = [encoded.ids]
-    for _, _, positions in units:
+    texts = [text]
+    for start, end, positions in units:
         drop = set(positions)
         rows.append([t for i, t in enumerate(encoded.ids) if i not in drop])
-    scores = log_odds(negativity(rows))
+        texts.append(text[:start] + text[end:])
+    scores = log_odds(negativity(rows, texts))
     base = float(scores[0])
     spans = [
         Span(start, end, round(base - float(s), 3))

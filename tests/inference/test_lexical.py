@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference import LEXICAL_FILE, SENTIMENTS, LexicalModel, ModelFileError, Scorer, ngram_ids
+from inference.lexical import MAX_CHARS, text_window
+
+
+def _model(blend: float = 1.0, buckets: int = 64) -> LexicalModel:
+    rng = np.random.default_rng(0)
+    return LexicalModel(
+        weights=rng.normal(size=(buckets, 3)).astype(np.float32),
+        bias=np.zeros(3, np.float32),
+        classes=SENTIMENTS,
+        blend=blend,
+    )
+
+
+def test_ngram_ids_are_stable_and_cover_orders_one_to_three() -> None:
+    ids = ngram_ids("Bad!", 1 << 18)
+    assert len(ids) == 4 + 3 + 2
+    assert ids == ngram_ids("bad!", 1 << 18)  # lower-cased
+    assert ngram_ids("", 16) == [0]  # an empty text still has a (neutral) bag
+
+
+def test_window_keeps_start_and_end_of_huge_texts() -> None:
+    text = "开头" + "x" * 100_000 + "结尾"
+    window = text_window(text)
+    assert len(window) == MAX_CHARS + 1
+    assert window.startswith("开头") and window.endswith("结尾")
+
+
+def test_logits_are_the_mean_of_the_ngram_rows(tmp_path: Path) -> None:
+    model = _model()
+    texts = ["ab", "好评", "a"]
+    expected = [model.weights[ngram_ids(t, model.buckets)].mean(axis=0) for t in texts]
+    np.testing.assert_allclose(model.logits(texts), np.stack(expected), rtol=1e-5)
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    model = _model(blend=0.5)
+    model.save(tmp_path / LEXICAL_FILE)
+    loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
+    assert loaded.classes == SENTIMENTS and loaded.blend == 0.5
+    np.testing.assert_allclose(loaded.weights, model.weights, atol=2e-3)  # stored as float16
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not a zip", b"\x00" * 100])
+def test_corrupt_file_is_a_clear_error(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / LEXICAL_FILE).write_bytes(content)
+    with pytest.raises(ModelFileError, match="lexical"):
+        LexicalModel.load(tmp_path / LEXICAL_FILE)
+
+
+def test_scorer_blends_the_lexical_model(tiny_model: Path) -> None:
+    texts = ["terrible broken", "thanks great", "where is my package"]
+    alone = Scorer(tiny_model, backend="torch-cpu").predict(texts)
+    _model(blend=1.0).save(tiny_model / LEXICAL_FILE)
+    scorer = Scorer(tiny_model, backend="torch-cpu")
+    blended = scorer.predict(texts, explain=True)
+    assert scorer.lexical is not None
+    for a, b in zip(alone, blended, strict=True):
+        assert sum(b.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
+        assert b.probabilities != pytest.approx(a.probabilities)
+        assert b.category_probabilities == pytest.approx(a.category_probabilities)
+
+
+def test_scorer_refuses_a_lexical_model_for_other_classes(tiny_model: Path) -> None:
+    model = _model()
+    LexicalModel(model.weights[:, :2], model.bias[:2], ("negative", "positive"), 1.0).save(
+        tiny_model / LEXICAL_FILE
+    )
+    with pytest.raises(ModelFileError, match="classes"):
+        Scorer(tiny_model, backend="torch-cpu")
