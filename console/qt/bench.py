@@ -32,7 +32,7 @@ from console.qt.main_window import MainWindow
 from console.qt.workers import Workers
 from console.services.desk import open_scorer
 from console.services.queue import QueueFilter, QueueOrder
-from console.store import MessageDraft, TicketDraft, TicketStore
+from console.store import MessageDraft, TicketDraft, TicketStore, scored_text
 from inference import ModelRegistry, models_dir
 
 
@@ -77,7 +77,7 @@ def build_store(root: Path, tickets: int, rng: random.Random) -> None:
     predictions = scorer.predict(sample)
     store.save_predictions(
         [
-            (d.id, d.messages[0].body, predictions[i % len(predictions)])
+            (d.id, scored_text(d.subject, [d.messages[0].body]), predictions[i % len(predictions)])
             for i, d in enumerate(drafts)
         ]
     )

@@ -45,6 +45,10 @@ class ImportReport:
     unchanged: int
     rejected: tuple[Rejection, ...]
     ticket_ids: tuple[str, ...] = ()
+    #: updated tickets on which agents' replies, overrides or status were kept
+    kept: int = 0
+    #: tickets set back to open because the customer wrote again after an agent's reply
+    reopened: int = 0
 
     @property
     def taken(self) -> int:

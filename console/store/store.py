@@ -3,8 +3,14 @@
 Thread: every method runs on the single database worker thread (see
 ``console.qt.workers``); the connection is opened with ``check_same_thread=False`` only so
 that the worker that opens it need not be the one that first uses it. Writes are serialized
-by that one worker, and each public write method is one transaction: it fully happens or
-not at all.
+by that one worker, and each public write method is one ``BEGIN IMMEDIATE`` transaction: it
+fully happens or not at all, and it is on disk (``synchronous=FULL``) when the method
+returns. Another process writing the same file (``sentidesk import`` next to a running
+console, a second console) makes a write wait and retry, a bounded number of times; every
+failure is a :class:`StoreError` that says what was not saved.
+
+Re-imports update only what came from the import file (customer text, metadata); messages
+written in the console, overrides and an agent's status change are kept.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import sqlite3
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlite_utils
 
@@ -37,6 +45,13 @@ log = logging.getLogger(__name__)
 PREVIEW_CHARS = 140
 #: The customer text scored for the queue keeps its most recent part.
 SCORED_TEXT_CHARS = 2000
+#: How long one attempt waits for another process's write lock (SQLite's busy handler).
+BUSY_TIMEOUT_SECONDS = 5.0
+#: Attempts per write before it is reported as failed; with the busy timeout about 15 s.
+WRITE_ATTEMPTS = 3
+_RETRY_PAUSE_SECONDS = 0.25
+
+T = TypeVar("T")
 
 
 class StoreError(SentideskError):
@@ -126,23 +141,75 @@ def _queue_row(row: Sequence[Any]) -> QueueRow:
     )
 
 
+def _locked(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    if _locked(exc):
+        return "the database is locked by another program"
+    if "disk is full" in text or "disk I/O" in text:
+        return f"the disk is full or failing ({text})"
+    if "readonly" in text or "read-only" in text:
+        return f"the database file is read-only ({text})"
+    return text
+
+
 class TicketStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+            # Autocommit mode: every write opens its own BEGIN IMMEDIATE transaction (see
+            # _write), so a read never upgrades to a write on a stale snapshot, which SQLite
+            # answers with SQLITE_BUSY at once instead of waiting.
+            conn = sqlite3.connect(
+                str(path),
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_SECONDS,
+                isolation_level=None,
+            )
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
             if self.db.journal_mode != "wal":
                 self.db.enable_wal()
+            # WAL's default (NORMAL) may lose the last commits on power loss; set FULL here
+            # rather than depend on how this SQLite was compiled.
+            conn.execute("PRAGMA synchronous = FULL")
             migrate(conn)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the ticket store {path}: {exc}") from exc
+            raise StoreError(f"cannot open the ticket store {path}: {_reason(exc)}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the ticket store {path}: {exc.strerror}") from exc
         self.conn = conn
 
     def close(self) -> None:
         self.conn.close()
+
+    def _write(self, what: str, body: Callable[[], T]) -> T:
+        """Run ``body`` in one write transaction, retrying while another process holds the
+        lock; any failure rolls back and becomes a StoreError naming ``what``."""
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                result = body()
+                self.conn.execute("COMMIT")
+                return result
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                if _locked(exc) and attempt < WRITE_ATTEMPTS:
+                    log.info("%s: database locked, retrying (%d)", what, attempt)
+                    time.sleep(_RETRY_PAUSE_SECONDS * attempt)
+                    continue
+                raise StoreError(f"{what} was not saved: {_reason(exc)}") from exc
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        raise AssertionError("unreachable")
 
     # -- import ---------------------------------------------------------------------------
     def import_tickets(
@@ -150,35 +217,43 @@ class TicketStore:
     ) -> ImportReport:
         """Insert new tickets and update known ids, all in one transaction.
 
-        Re-importing the same file changes nothing; a ticket whose customer text changed
-        loses its prediction so it is scored again.
+        Re-importing the same file changes nothing. An update takes only what the file owns
+        (subject, customer, metadata, the imported messages, the status while no agent has
+        set one); replies written in the console, overrides and an agent's status stay. A
+        ticket whose customer text changed loses its prediction so it is scored again; one
+        that gained a customer message after an agent's reply is reopened.
         """
-        added = updated = unchanged = 0
-        stamp = now_iso()
-        try:
-            with self.conn:
-                for draft in drafts:
-                    outcome = self._upsert(draft, stamp)
-                    added += outcome == "added"
-                    updated += outcome == "updated"
-                    unchanged += outcome == "unchanged"
-                self._audit(
-                    "import",
-                    None,
-                    {
-                        "source": source,
-                        "added": added,
-                        "updated": updated,
-                        "rejected": len(rejected),
-                    },
-                )
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"import of {source} failed, nothing was stored: {exc}") from exc
-        return ImportReport(
-            source, added, updated, unchanged, tuple(rejected), tuple(d.id for d in drafts)
-        )
 
-    def _upsert(self, draft: TicketDraft, stamp: str) -> str:
+        def run() -> ImportReport:
+            counts = dict.fromkeys(("added", "updated", "unchanged", "kept", "reopened"), 0)
+            stamp = now_iso()
+            for draft in drafts:
+                for outcome in self._upsert(draft, stamp):
+                    counts[outcome] += 1
+            self._audit(
+                "import",
+                None,
+                {
+                    "source": source,
+                    **{k: v for k, v in counts.items() if k != "unchanged"},
+                    "rejected": len(rejected),
+                },
+            )
+            return ImportReport(
+                source,
+                counts["added"],
+                counts["updated"],
+                counts["unchanged"],
+                tuple(rejected),
+                tuple(d.id for d in drafts),
+                kept=counts["kept"],
+                reopened=counts["reopened"],
+            )
+
+        return self._write(f"import of {source} (nothing from it)", run)
+
+    def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
+        """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
         customer_bodies = [m.body for m in draft.messages if m.author == "customer"]
         text_hash = _hash(scored_text(draft.subject, customer_bodies))
         last_customer = customer_bodies[-1] if customer_bodies else ""
@@ -190,59 +265,109 @@ class TicketStore:
             "channel": draft.channel,
             "created_at": draft.created_at,
             "created_ts": parse_time(draft.created_at),
-            "status": draft.status,
             "metadata": json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
             "preview": preview,
             "text_hash": text_hash,
         }
         existing = self.conn.execute(
-            "SELECT subject, customer, order_id, channel, created_at, created_ts, status, "
-            "metadata, preview, text_hash FROM tickets WHERE id = ?",
+            f"SELECT {', '.join(fields)}, status, status_by_agent, sentiment_override, "
+            "category_override FROM tickets WHERE id = ?",
             (draft.id,),
         ).fetchone()
-        messages = [
-            (draft.id, seq, m.author, m.body, m.created_at) for seq, m in enumerate(draft.messages)
-        ]
+        incoming = [(m.author, m.body, m.created_at) for m in draft.messages]
         if existing is None:
             self.conn.execute(
-                "INSERT INTO tickets (id, subject, customer, order_id, channel, created_at, "
-                "created_ts, status, metadata, preview, text_hash, imported_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (draft.id, *fields.values(), stamp, stamp),
+                f"INSERT INTO tickets (id, {', '.join(fields)}, status, imported_at, updated_at) "
+                f"VALUES (?, {', '.join('?' * len(fields))}, ?, ?, ?)",
+                (draft.id, *fields.values(), draft.status, stamp, stamp),
             )
-            self.conn.executemany(
-                "INSERT INTO messages (ticket_id, seq, author, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                messages,
-            )
-            return "added"
-        old = dict(zip(fields, existing, strict=True))
-        stored_messages = self.conn.execute(
-            "SELECT ticket_id, seq, author, body, created_at FROM messages WHERE ticket_id = ? "
+            self._insert_messages(draft.id, incoming, first_seq=0)
+            return ["added"]
+        old = dict(zip(fields, existing[: len(fields)], strict=True))
+        status, by_agent, sentiment_override, category_override = existing[len(fields) :]
+        stored = self.conn.execute(
+            "SELECT id, author, body, created_at, origin FROM messages WHERE ticket_id = ? "
             "ORDER BY seq",
             (draft.id,),
         ).fetchall()
-        if old == fields and [tuple(m) for m in stored_messages] == messages:
-            return "unchanged"
-        sets = ", ".join(f"{k} = ?" for k in fields)
-        self.conn.execute(
-            f"UPDATE tickets SET {sets}, updated_at = ? WHERE id = ?",
-            (*fields.values(), stamp, draft.id),
-        )
-        if [tuple(m) for m in stored_messages] != messages:
-            self.conn.execute("DELETE FROM messages WHERE ticket_id = ?", (draft.id,))
-            self.conn.executemany(
-                "INSERT INTO messages (ticket_id, seq, author, body, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                messages,
+        console = [m for m in stored if m[4] != "import"]
+        imported = [(a, b, c) for _, a, b, c, origin in stored if origin == "import"]
+        # An export from the shop's mail system may contain the replies sent from here:
+        # keep the console's copy (it links to its reply record) instead of a duplicate.
+        sent = {" ".join(m[2].split()) for m in console}
+        incoming = [m for m in incoming if m[0] != "agent" or " ".join(m[1].split()) not in sent]
+
+        outcomes: list[str] = []
+        changed_fields = {k: v for k, v in fields.items() if old[k] != v}
+        if changed_fields:
+            sets = ", ".join(f"{k} = ?" for k in changed_fields)
+            self.conn.execute(
+                f"UPDATE tickets SET {sets} WHERE id = ?", (*changed_fields.values(), draft.id)
             )
-        if old["text_hash"] != text_hash:
+        messages_changed = incoming != imported
+        rewritten = False
+        added: list[tuple[str, str, str]] = []
+        if messages_changed:
+            if incoming[: len(imported)] == imported:
+                added = incoming[len(imported) :]
+                self._insert_messages(draft.id, added, first_seq=len(stored))
+            else:
+                rewritten = True
+                added = [m for m in incoming if m not in imported]
+                self.conn.execute(
+                    "DELETE FROM messages WHERE ticket_id = ? AND origin = 'import'", (draft.id,)
+                )
+                # above every kept console message's number until the thread is renumbered
+                self._insert_messages(draft.id, incoming, first_seq=len(stored) if console else 0)
+            if console:
+                self._renumber_thread(draft.id)
+        new_status = status
+        if not by_agent:
+            new_status = draft.status
+        elif messages_changed and console and _customer_wrote_after(added, console):
+            new_status = "open"
+            outcomes.append("reopened")
+        if new_status != status:
+            self.conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (new_status, draft.id))
+        if old["text_hash"] != text_hash or rewritten:
+            # replaced messages took their own predictions along: score the thread again
             self.conn.execute(
                 "UPDATE tickets SET negativity = NULL, sentiment = NULL, category = NULL, "
                 "model_version = NULL, prediction_id = NULL WHERE id = ?",
                 (draft.id,),
             )
-        return "updated"
+        if not (changed_fields or messages_changed or new_status != status):
+            return ["unchanged"]
+        self.conn.execute("UPDATE tickets SET updated_at = ? WHERE id = ?", (stamp, draft.id))
+        outcomes.insert(0, "updated")
+        if console or by_agent or sentiment_override or category_override:
+            outcomes.append("kept")
+        return outcomes
+
+    def _insert_messages(
+        self, ticket_id: str, messages: Sequence[tuple[str, str, str]], first_seq: int
+    ) -> None:
+        self.conn.executemany(
+            "INSERT INTO messages (ticket_id, seq, author, body, created_at, origin) "
+            "VALUES (?, ?, ?, ?, ?, 'import')",
+            [(ticket_id, first_seq + i, *m) for i, m in enumerate(messages)],
+        )
+
+    def _renumber_thread(self, ticket_id: str) -> None:
+        """Order a thread that mixes imported and console messages by time (then old order)."""
+        rows = self.conn.execute(
+            "SELECT id, created_at, seq FROM messages WHERE ticket_id = ?", (ticket_id,)
+        ).fetchall()
+        ordered_ids = [mid for mid, _, _ in sorted(rows, key=lambda r: (_epoch(r[1]), r[2]))]
+        # two passes keep UNIQUE (ticket_id, seq) satisfied while numbers move
+        self.conn.executemany(
+            "UPDATE messages SET seq = ? WHERE id = ?",
+            [(-1 - i, mid) for i, mid in enumerate(ordered_ids)],
+        )
+        self.conn.executemany(
+            "UPDATE messages SET seq = ? WHERE id = ?",
+            [(i, mid) for i, mid in enumerate(ordered_ids)],
+        )
 
     # -- queue ----------------------------------------------------------------------------
     def queue_rows(self, ids: Iterable[str] | None = None) -> list[QueueRow]:
@@ -270,15 +395,17 @@ class TicketStore:
 
     # -- scoring --------------------------------------------------------------------------
     def pending_scoring(
-        self, model_version: str, limit: int = 64
+        self, model_version: str, limit: int = 64, skip: Collection[str] = ()
     ) -> list[tuple[str, str, list[tuple[int, str]]]]:
-        """Tickets without a prediction from ``model_version``: (id, text, customer messages)."""
+        """Tickets without a prediction from ``model_version``: (id, text, customer messages),
+        newest first, leaving out the ids in ``skip`` (ones the model failed on)."""
         ids = [
             r[0]
             for r in self.conn.execute(
-                "SELECT id FROM tickets WHERE model_version IS NULL OR model_version != ? "
+                "SELECT id FROM tickets WHERE (model_version IS NULL OR model_version != ?) "
+                "AND id NOT IN (SELECT value FROM json_each(?)) "
                 "ORDER BY created_ts DESC LIMIT ?",
-                (model_version, limit),
+                (model_version, json.dumps(list(skip)), limit),
             )
         ]
         out = []
@@ -298,11 +425,23 @@ class TicketStore:
         self,
         tickets: Sequence[tuple[str, str, Prediction]],
         messages: Sequence[tuple[int, Prediction]] = (),
-    ) -> None:
-        """Store ticket-level predictions (ticket id, scored text, prediction) in one go."""
-        stamp = now_iso()
-        with self.conn:
+    ) -> int:
+        """Store ticket-level predictions (ticket id, scored text, prediction) in one go.
+
+        A ticket whose text changed since it was read for scoring (re-imported meanwhile)
+        keeps waiting for a score of its new text. Returns how many predictions were stored.
+        """
+
+        def run() -> int:
+            stamp = now_iso()
+            saved = 0
             for tid, text, p in tickets:
+                text_hash = _hash(text)
+                current = self.conn.execute(
+                    "SELECT text_hash FROM tickets WHERE id = ?", (tid,)
+                ).fetchone()
+                if current is None or current[0] != text_hash:
+                    continue
                 cursor = self.conn.execute(
                     "INSERT INTO predictions (ticket_id, label, probabilities, negativity, "
                     "category, category_probabilities, language, model_version, explanation, "
@@ -317,7 +456,7 @@ class TicketStore:
                         p.language,
                         p.model_version,
                         _spans_json(p.explanation) if p.explanation else None,
-                        _hash(text),
+                        text_hash,
                         stamp,
                     ),
                 )
@@ -334,18 +473,24 @@ class TicketStore:
                         tid,
                     ),
                 )
+                saved += 1
             self.conn.executemany(
                 "UPDATE messages SET label = ?, negativity = ? WHERE id = ?",
                 [(p.label, p.negativity, mid) for mid, p in messages],
             )
+            return saved
+
+        return self._write("predictions", run)
 
     def save_explanation(self, ticket_id: str, spans: Sequence[Span]) -> None:
-        with self.conn:
-            self.conn.execute(
+        self._write(
+            f"the explanation of ticket {ticket_id}",
+            lambda: self.conn.execute(
                 "UPDATE predictions SET explanation = ? WHERE id = "
                 "(SELECT prediction_id FROM tickets WHERE id = ?)",
                 (_spans_json(spans), ticket_id),
-            )
+            ),
+        )
 
     # -- the ticket view ------------------------------------------------------------------
     def ticket(self, ticket_id: str) -> TicketDetail:
@@ -416,13 +561,16 @@ class TicketStore:
         """Record an agent's override of the sentiment or category, with what it replaces."""
         if field not in ("sentiment", "category"):
             raise ValueError(f"cannot correct {field!r}")
-        detail = self.ticket(ticket_id)
-        old = detail.sentiment if field == "sentiment" else detail.category
-        prediction = detail.prediction or {}
-        with self.conn:
+
+        def run() -> None:
+            # read inside the write transaction: what the override replaces is what it sees
+            detail = self.ticket(ticket_id)
+            old = detail.sentiment if field == "sentiment" else detail.category
+            prediction = detail.prediction or {}
+            stamp = now_iso()
             self.conn.execute(
                 f"UPDATE tickets SET {field}_override = ?, updated_at = ? WHERE id = ?",
-                (value, now_iso(), ticket_id),
+                (value, stamp, ticket_id),
             )
             self.conn.execute(
                 "INSERT INTO corrections (ticket_id, field, old_value, new_value, model_version, "
@@ -435,25 +583,44 @@ class TicketStore:
                     value,
                     prediction.get("model_version"),
                     prediction.get("id"),
-                    json.dumps({k: v for k, v in prediction.items() if k != "explanation"}),
+                    _prediction_json(prediction),
                     scored_text(
                         detail.subject, [m.body for m in detail.messages if m.author == "customer"]
                     ),
                     detail.language,
                     agent,
-                    now_iso(),
+                    stamp,
                 ),
             )
             self._audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
 
+        self._write(f"the {field} of ticket {ticket_id}", run)
+
     def save_reply(self, reply: ReplyRecord, agent: str, new_status: str = "pending") -> None:
-        """Store a sent reply, append it to the thread and move the ticket to ``new_status``."""
-        stamp = now_iso()
-        with self.conn:
+        """Store a sent reply, append it to the thread and move the ticket to ``new_status``.
+
+        The reply keeps the model version, the prediction and the sentiment/category shown
+        when it was sent.
+        """
+
+        def run() -> None:
+            stamp = now_iso()
+            detail = self.ticket(reply.ticket_id)
+            prediction = detail.prediction or {}
+            (seq,) = self.conn.execute(
+                "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?",
+                (reply.ticket_id,),
+            ).fetchone()
+            message = self.conn.execute(
+                "INSERT INTO messages (ticket_id, seq, author, body, created_at, origin) "
+                "VALUES (?, ?, 'agent', ?, ?, 'console')",
+                (reply.ticket_id, seq, reply.body, stamp),
+            )
             self.conn.execute(
                 "INSERT INTO replies (ticket_id, body, suggestion, template_id, edit_distance, "
-                "edit_ratio, seconds_to_reply, from_scratch, agent, sent_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "edit_ratio, seconds_to_reply, from_scratch, agent, sent_at, message_id, "
+                "model_version, prediction_id, prediction, sentiment, category) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     reply.ticket_id,
                     reply.body,
@@ -465,19 +632,16 @@ class TicketStore:
                     int(reply.from_scratch),
                     agent,
                     stamp,
+                    message.lastrowid,
+                    prediction.get("model_version"),
+                    prediction.get("id"),
+                    _prediction_json(prediction) if prediction else None,
+                    detail.sentiment,
+                    detail.category,
                 ),
             )
-            (seq,) = self.conn.execute(
-                "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?",
-                (reply.ticket_id,),
-            ).fetchone()
             self.conn.execute(
-                "INSERT INTO messages (ticket_id, seq, author, body, created_at) "
-                "VALUES (?, ?, 'agent', ?, ?)",
-                (reply.ticket_id, seq, reply.body, stamp),
-            )
-            self.conn.execute(
-                "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+                "UPDATE tickets SET status = ?, status_by_agent = 1, updated_at = ? WHERE id = ?",
                 (new_status, stamp, reply.ticket_id),
             )
             self._audit(
@@ -487,13 +651,19 @@ class TicketStore:
                 agent,
             )
 
+        self._write(f"the reply to ticket {reply.ticket_id}", run)
+
     def set_status(self, ticket_id: str, status: str, agent: str) -> None:
-        with self.conn:
-            self.conn.execute(
-                "UPDATE tickets SET status = ?, updated_at = ? WHERE id = ?",
+        def run() -> None:
+            cursor = self.conn.execute(
+                "UPDATE tickets SET status = ?, status_by_agent = 1, updated_at = ? WHERE id = ?",
                 (status, now_iso(), ticket_id),
             )
+            if cursor.rowcount == 0:
+                raise KeyError(ticket_id)
             self._audit("status", ticket_id, {"to": status}, agent)
+
+        self._write(f"the status of ticket {ticket_id}", run)
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """All rows of a table (for exports and tests)."""
@@ -506,6 +676,25 @@ class TicketStore:
             "INSERT INTO audit (at, actor, action, ticket_id, details) VALUES (?, ?, ?, ?, ?)",
             (now_iso(), actor, action, ticket_id, json.dumps(details, ensure_ascii=False)),
         )
+
+
+def _epoch(value: str) -> float:
+    try:
+        return parse_time(value)
+    except (ValueError, OverflowError):
+        return math.inf
+
+
+def _customer_wrote_after(
+    added: Sequence[tuple[str, str, str]], console: Sequence[Sequence[Any]]
+) -> bool:
+    """Whether a newly imported customer message is newer than the last console message."""
+    last_console = max(_epoch(m[3]) for m in console)
+    return any(a == "customer" and _epoch(c) > last_console for a, _, c in added)
+
+
+def _prediction_json(prediction: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in prediction.items() if k != "explanation"})
 
 
 def _spans_json(spans: Sequence[Span]) -> str:

@@ -67,7 +67,7 @@ def test_corrupt_database_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_reimport_is_idempotent_and_text_change_resets_prediction(store: TicketStore) -> None:
     assert store.import_tickets([draft()], "a").added == 1
-    store.save_predictions([("T1", "where is my order", prediction(0.2))])
+    store.save_predictions([("T1", "Order\nwhere is my order", prediction(0.2))])
     again = store.import_tickets([draft()], "a")
     assert (again.added, again.updated, again.unchanged) == (0, 0, 1)
     assert store.queue_rows()[0].negativity == pytest.approx(0.2)
@@ -88,7 +88,8 @@ def test_failed_import_leaves_nothing(store: TicketStore) -> None:
 
 def test_queue_orders_by_negativity_with_unscored_last(store: TicketStore) -> None:
     store.import_tickets([draft("A"), draft("B"), draft("C")], "f")
-    store.save_predictions([("A", "x", prediction(0.1)), ("B", "x", prediction(0.9))])
+    text = "Order\nwhere is my order"
+    store.save_predictions([("A", text, prediction(0.1)), ("B", text, prediction(0.9))])
     assert [r.id for r in store.queue_rows()] == ["B", "A", "C"]
     assert [r[0] for r in store.pending_scoring("m1")] == ["C"]
     assert {r[0] for r in store.pending_scoring("m2")} == {"A", "B", "C"}
