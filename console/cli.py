@@ -16,12 +16,15 @@ from typing import Any
 
 from console.services.queue import QueueOrder
 from inference import (
+    BackendName,
     EmptyTextError,
     ModelRegistry,
+    RegistryEntry,
     Scorer,
     SentideskError,
     data_dir,
     models_dir,
+    open_active_scorer,
 )
 from inference.inputs import read_rows
 
@@ -127,16 +130,29 @@ def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def _active_scorer(root: Path, backend: str = "auto") -> Scorer:
-    registry = ModelRegistry(models_dir(root))
-    path = registry.active_path()
-    return Scorer(path, backend=backend, version=path.name)  # type: ignore[arg-type]
+def _active_scorer(root: Path, backend: BackendName = "auto") -> Scorer:
+    """The active model, or the version used in its place, announced on stderr."""
+    active = open_active_scorer(models_dir(root), backend=backend)
+    if active.fallback is not None:
+        print(f"sentidesk: warning: {active.fallback}", file=sys.stderr)
+    return active.scorer
 
 
 def _cmd_model(args: argparse.Namespace, root: Path) -> int:
     registry = ModelRegistry(models_dir(root))
+
+    def load(version: str) -> None:
+        """Refuse a version whose files are broken; loading it is the only sure test."""
+        registry.check(version)
+        Scorer(registry.path(version), version=version)
+
     if args.model_command == "build":
-        if args.if_missing and registry.active_version() is not None:
+        # a model that scoring can use, the active one or a fallback, is not "missing"
+        if (
+            args.if_missing
+            and registry.active_version() is not None
+            and any(e.problem is None for e in registry.entries())
+        ):
             return 0
         from console.progress import TerminalProgress
         from training import BuildConfig, TrainingArguments, build_model
@@ -158,40 +174,61 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
         return 0
     if args.model_command == "list":
         active = registry.active_version()
-        for m in registry.versions():
-            acc = m.metrics.get("snownlp_test", {}).get("accuracy")
+        entries = registry.entries()
+        if active is not None and active not in {e.version for e in entries}:
+            missing = RegistryEntry(active, None, "the active version's folder is missing")
+            entries = sorted([*entries, missing], key=lambda e: e.version)
+        for entry in entries:
+            tag = " [active]" if entry.version == active else ""
+            if entry.problem is not None or entry.manifest is None:
+                print(f"! {entry.version}  (broken: {' '.join(str(entry.problem).split())}){tag}")
+                continue
+            m = entry.manifest
+            snownlp = m.metrics.get("snownlp_test")
+            acc = snownlp.get("accuracy") if isinstance(snownlp, dict) else None
             mark = "*" if m.version == active else " "
             print(f"{mark} {m.version}  {m.created}  base={m.base_model}  snownlp_test={acc}")
         return 0
     if args.model_command == "activate":
+        try:
+            load(args.version)
+        except SentideskError as exc:
+            print(f"sentidesk: error: cannot activate {args.version}: {exc}", file=sys.stderr)
+            return 2
         registry.activate(args.version)
         print(f"active model: {args.version}")
         return 0
-    print(f"active model: {registry.rollback()}")
+    print(f"active model: {registry.rollback(load)}")
     return 0
 
 
 def _cmd_score(args: argparse.Namespace, root: Path) -> int:
-    rows = read_rows(args.file)
+    result = read_rows(args.file)
     scorer = _active_scorer(root, args.backend)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-    failed = 0
+    # Rows that could not be read are answered in place, in file order, like empty rows: one
+    # output line per input row, so nothing vanishes from the output.
+    records: dict[int, dict[str, Any]] = {
+        e.line: {"id": e.id, "line": e.line, "error": e.reason} for e in result.errors
+    }
     try:
-        valid = [r for r in rows if r.text.strip()]
+        valid = [r for r in result.rows if r.text.strip()]
         predictions = scorer.predict([r.text for r in valid], explain=args.explain)
         by_line = {r.line: p for r, p in zip(valid, predictions, strict=True)}
-        for row in rows:
+        for row in result.rows:
             record: dict[str, Any] = {"id": row.id, "line": row.line}
             if row.line in by_line:
                 record.update(by_line[row.line].to_dict())
             else:
                 record["error"] = "empty text"
-                failed += 1
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            records[row.line] = record
+        for line in sorted(records):
+            out.write(json.dumps(records[line], ensure_ascii=False) + "\n")
     finally:
         if args.out:
             out.close()
-    log.info("scored %d rows, %d rejected", len(rows) - failed, failed)
+    failed = sum("error" in r for r in records.values())
+    log.info("scored %d rows, %d rejected", len(records) - failed, failed)
     return 0
 
 
@@ -229,7 +266,7 @@ def _format_eval(report: dict[str, Any]) -> str:
 def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
     from training import format_table, run_bench
 
-    path = ModelRegistry(models_dir(root)).active_path()
+    path = _active_scorer(root).model_dir
     result = run_bench(path, n_texts=args.texts, accuracy=not args.no_accuracy)
     print(format_table(result))
     if args.json_out:
@@ -292,7 +329,8 @@ def _cmd_gui(args: argparse.Namespace, root: Path) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, root: Path) -> int:
-    from console.services.desk import import_path, open_scorer, open_store, score_all_pending
+    from console.services.desk import describe_import, import_path, open_scorer, open_store
+    from console.services.scoring_loop import score_all_pending
 
     store = open_store(root)
     status = 0
@@ -304,14 +342,14 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
                 print(f"sentidesk: {path}: {exc}", file=sys.stderr)
                 status = 2
                 continue
-            print(
-                f"{report.source}: {report.added} new, {report.updated} updated, "
-                f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
-            )
+            print(describe_import(report))
             for rejection in report.rejected:
                 print(f"  rejected {rejection.where}: {rejection.reason}")
         if not args.no_score:
-            print(f"scored {score_all_pending(store, open_scorer(root))} tickets")
+            active = open_scorer(root)
+            if active.fallback is not None:
+                print(f"sentidesk: warning: {active.fallback}", file=sys.stderr)
+            print(f"scored {score_all_pending(store, active.scorer)} tickets")
     finally:
         store.close()
     return status

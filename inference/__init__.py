@@ -5,11 +5,19 @@ from inference.encoding import Encoded, TextEncoder, clean_text
 from inference.errors import InputFileError, ModelFileError, ModelNotFoundError, SentideskError
 from inference.labels import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language, Sentiment
 from inference.language import detect_language
-from inference.layout import HeadLayout
+from inference.layout import HeadLayout, ModelConfig, read_model_config
 from inference.lexical import LEXICAL_FILE, LexicalModel, ngram_ids
 from inference.paths import base_models_dir, data_dir, models_dir
 from inference.prediction import Prediction, Span
-from inference.registry import Manifest, ModelRegistry, new_version_name
+from inference.registry import (
+    ActiveScorer,
+    FallbackNotice,
+    Manifest,
+    ModelRegistry,
+    RegistryEntry,
+    new_version_name,
+    open_active_scorer,
+)
 from inference.scorer import EmptyTextError, Scorer, softmax
 
 __all__ = [
@@ -17,20 +25,24 @@ __all__ = [
     "LANGUAGES",
     "LEXICAL_FILE",
     "SENTIMENTS",
+    "ActiveScorer",
     "Backend",
     "BackendName",
     "EmptyTextError",
     "Encoded",
+    "FallbackNotice",
     "HeadLayout",
     "InputFileError",
     "Language",
     "LexicalModel",
     "Manifest",
+    "ModelConfig",
     "ModelFileError",
     "ModelNotFoundError",
     "ModelRegistry",
     "OnnxBackend",
     "Prediction",
+    "RegistryEntry",
     "Scorer",
     "SentideskError",
     "Sentiment",
@@ -44,6 +56,8 @@ __all__ = [
     "models_dir",
     "new_version_name",
     "ngram_ids",
+    "open_active_scorer",
     "open_backend",
+    "read_model_config",
     "softmax",
 ]

@@ -40,6 +40,8 @@ class Backend(Protocol):
     name: str
     #: texts per forward pass that suit this runtime
     batch_size: int
+    #: logits per text, when the runtime can tell before running (checked against config.json)
+    output_size: int | None
 
     def logits(
         self, input_ids: npt.NDArray[np.int64], attention_mask: npt.NDArray[np.int64]
@@ -71,9 +73,22 @@ class OnnxBackend:
                 providers=["CPUExecutionProvider"],
                 disabled_optimizers=DISABLED_ORT_FUSIONS,
             )
-        except Exception as exc:  # ORT raises its own exception types for corrupt files
+        except Exception as exc:
+            # ORT raises its own types (InvalidProtobuf, Fail, InvalidGraph, ...) for truncated
+            # or corrupt files, each deriving directly from Exception: no narrower base exists.
             raise ModelFileError(f"cannot load ONNX model {onnx_file}: {exc}") from exc
         self._inputs = {i.name for i in self._session.get_inputs()}
+        missing = {"input_ids", "attention_mask"} - self._inputs
+        outputs = {o.name: o for o in self._session.get_outputs()}
+        if missing or "logits" not in outputs:
+            raise ModelFileError(
+                f"{onnx_file} is not a Sentidesk classifier: it needs inputs input_ids and "
+                f"attention_mask and an output logits (inputs {sorted(self._inputs)}, "
+                f"outputs {sorted(outputs)})"
+            )
+        # The last dimension is a number for our exports; a symbolic one (a string) is unknown.
+        last = (outputs["logits"].shape or [None])[-1]
+        self.output_size = last if isinstance(last, int) else None
         self.name = "onnx-int8" if "quantized" in onnx_file.name else "onnx-fp32"
         self.batch_size = CPU_BATCH_SIZE
 
@@ -104,8 +119,12 @@ class TorchBackend:
         try:
             model = SentimentClassifier.from_pretrained(str(model_dir), dtype=dtype)
         except Exception as exc:  # safetensors and torch raise assorted types for bad files
-            raise ModelFileError(f"cannot load model weights from {model_dir}: {exc}") from exc
+            raise ModelFileError(
+                f"cannot load model weights from {model_dir} (config.json, model.safetensors): "
+                f"{exc}"
+            ) from exc
         self._model = model.to(device).eval()
+        self.output_size: int | None = int(model.config.num_labels)
         self._device = device
         self._lock = threading.Lock()  # one forward at a time keeps CPU threads from thrashing
         self.name = "torch-cuda" if device.startswith("cuda") else "torch-cpu"

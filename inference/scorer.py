@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ from inference.errors import ModelFileError
 from inference.explain import occlusion_spans
 from inference.labels import Sentiment
 from inference.language import detect_language
-from inference.layout import HeadLayout
+from inference.layout import CONFIG_FILE, HeadLayout, read_model_config
 from inference.lexical import LEXICAL_FILE, LexicalModel
 from inference.prediction import Prediction, Span
 
@@ -52,22 +51,23 @@ class Scorer:
     ) -> None:
         """``threads`` limits CPU inference threads (see :class:`OnnxBackend`);
         ``batch_size`` defaults to what suits the backend (small on CPU, large on a GPU)."""
-        config_file = model_dir / "config.json"
-        try:
-            config = json.loads(config_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ModelFileError(f"cannot read model config {config_file}: {exc}") from exc
-        self.layout = HeadLayout.from_config(config)
-        if not self.layout.categories:
-            raise ModelFileError(f"{model_dir} is not a Sentidesk classifier (no categories)")
+        config = read_model_config(model_dir)
+        self.layout: HeadLayout = config.layout
         self.model_dir = model_dir
         self.version = version or model_dir.name
         # Longer texts are truncated: the model has no position embeddings past its maximum.
-        max_length = min(max_length, int(config.get("max_position_embeddings", max_length)))
+        max_length = min(max_length, config.max_positions or max_length)
         self.encoder = TextEncoder(model_dir / "tokenizer.json", max_length)
-        if config.get("pad_token_id") is not None:
-            self.encoder.pad_id = int(config["pad_token_id"])
+        if config.pad_token_id is not None:
+            self.encoder.pad_id = config.pad_token_id
         self.backend: Backend = open_backend(model_dir, backend, threads)
+        if self.backend.output_size not in (None, self.layout.size):
+            # Caught here, a config edited apart from its weights would otherwise fail at the
+            # first prediction, deep inside numpy, long after the model was "loaded".
+            raise ModelFileError(
+                f"{model_dir / CONFIG_FILE} names {self.layout.size} labels but the "
+                f"{self.backend.name} model outputs {self.backend.output_size}"
+            )
         self.batch_size = batch_size or self.backend.batch_size
         self.lexical: LexicalModel | None = None
         if (model_dir / LEXICAL_FILE).exists():

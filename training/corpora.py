@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from inference import InputFileError, Language, detect_language
+from inference.resources import resource_path
 
 Split = Literal["train", "dev", "test"]
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ _GREETING = re.compile(r"^(hi|hello|dear|你好|您好|在吗|亲)", re.IGNORECA
 
 def authored_templates(lang: str) -> Iterator[tuple[str, str, str]]:
     """(label, category, template) rows of ``resources/data/tickets_<lang>.tsv``."""
-    path = RESOURCES / "data" / f"tickets_{lang}.tsv"
+    path = resource_path("data", f"tickets_{lang}.tsv")
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue

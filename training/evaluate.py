@@ -21,9 +21,17 @@ _LABEL_ALIASES = {
 
 
 def read_labelled(path: str | Path) -> list[Example]:
-    """Rows ``{"text", "label"[, "category", "lang"]}`` from a JSONL file."""
+    """Rows ``{"text", "label"[, "category", "lang"]}`` from a JSONL file.
+
+    Any unreadable row refuses the whole file (InputFileError naming file and line): metrics
+    computed on silently fewer rows would mislead.
+    """
+    result = read_rows(path, "jsonl")
+    if result.errors:
+        first = result.errors[0]
+        raise InputFileError(f"{path}:{first.line}: {first.reason}")
     out = []
-    for row in read_rows(path, "jsonl"):
+    for row in result.rows:
         raw = str(row.fields.get("label", "")).strip().lower()
         label = _LABEL_ALIASES.get(raw, raw)
         if label not in SENTIMENTS:

@@ -70,7 +70,7 @@ def _drafts(n: int, prefix: str, rng: random.Random) -> list[TicketDraft]:
 def build_store(root: Path, tickets: int, rng: random.Random) -> None:
     """A store of ``tickets`` scored tickets (predictions copied from real ones)."""
     store = TicketStore(root / "sentidesk.db")
-    scorer = open_scorer(root)
+    scorer = open_scorer(root).scorer
     drafts = _drafts(tickets, "B", rng)
     store.import_tickets(drafts, "bench")
     sample = [d.messages[0].body for d in drafts[:400]]

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
 
+from inference.resources import resource_path
+
 log = logging.getLogger(__name__)
 
-BUNDLED_CJK_FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
+BUNDLED_CJK_FONT: Path = resource_path("fonts", "wqy-microhei.ttc")
 
 
 def ensure_cjk_font() -> str | None:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "resources" / "i18n"
+from inference.resources import resource_path
+
+I18N_DIR: Path = resource_path("i18n")
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 SETTING = "ui/language"
 

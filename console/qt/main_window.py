@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,36 +49,40 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 from qasync import asyncSlot
 
 from console.qt.delegates import NegativityBarDelegate
 from console.qt.i18n import LANGUAGES, SETTING, Translations
+from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
 from console.qt.ticket_panel import TicketPanel
 from console.qt.workers import Workers
-from console.services import TemplateLibrary, finish_reply, spans_by_part
+from console.services import TemplateLibrary, spans_by_part
 from console.services.desk import (
     DeskPaths,
     background_threads,
-    file_away,
     import_path,
-    new_inbox_files,
     open_scorer,
     open_store,
+    send_reply,
     suggest_for,
 )
+from console.services.inbox import SETTLE_SECONDS, Inbox, InboxOutcome
 from console.services.queue import QueueFilter, QueueOrder
-from console.services.scoring import explain_ticket, score_batch
+from console.services.scoring import explain_ticket
+from console.services.scoring_loop import RoundFailure, RoundResult, ScoringLoop, describe
 from console.store import SUPPORTED_SUFFIXES, ImportReport, ReplyDraft, TicketStore, spans_from_json
 from inference import SENTIMENTS, Scorer, SentideskError
 
 log = logging.getLogger(__name__)
 
-SCORING_BATCH = 32
 #: rows handed to the queue model per event-loop turn when a large file is imported
 UPSERT_SLICE = 400
+#: after this long, closing the window says that it is still saving
+SAVING_NOTE_AFTER_SECONDS = 0.3
 
 SHORTCUTS = (
     ("J / K", "Next / previous ticket"),
@@ -102,7 +107,8 @@ class MainWindow(QMainWindow):
     importFinished(object): an :class:`ImportReport` after each imported file.
     scoringIdle(): the scoring loop has nothing left to score.
     storeChanged(): a correction, reply or status change was written.
-    closed(): the window was closed.
+    writeFailed(str): a write the agent asked for was not stored (the reason is shown).
+    closed(): the window was closed (after its pending writes were stored).
     """
 
     closed = Signal()
@@ -112,6 +118,7 @@ class MainWindow(QMainWindow):
     importFinished = Signal(object)
     scoringIdle = Signal()
     storeChanged = Signal()
+    writeFailed = Signal(str)
 
     def __init__(
         self,
@@ -132,12 +139,16 @@ class MainWindow(QMainWindow):
         self.agent_name = agent_name
         self.store: TicketStore | None = None
         self.scorer: Scorer | None = None
+        self.scoring: ScoringLoop | None = None
         self._wake = asyncio.Event()
         self._scoring_task: asyncio.Task[None] | None = None
         # asyncio keeps only weak references to tasks; these keep fire-and-forget work alive
         self._tasks: set[asyncio.Future[Any]] = set()
+        #: writes the agent asked for that are queued or running on the database worker
+        self._writes: set[asyncio.Future[Any]] = set()
+        self._closing = False
         self._selected_at = 0.0
-        self._inbox_seen: set[str] = set()
+        self.inbox = Inbox(self.paths.inbox)
         self.first_paint_ms: float | None = None
 
         self.setWindowTitle("Sentidesk")
@@ -191,7 +202,14 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([820, 580])
-        self.setCentralWidget(splitter)
+        self.notices = NoticeBar()
+        central = QWidget()
+        page = QVBoxLayout(central)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.setSpacing(0)
+        page.addWidget(self.notices)
+        page.addWidget(splitter, 1)
+        self.setCentralWidget(central)
 
         self._build_toolbar()
         self._build_shortcuts()
@@ -207,6 +225,11 @@ class MainWindow(QMainWindow):
         self._ages.start(60_000)
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._inbox_changed)
+        # files still being written are looked at again once they have had time to settle
+        self._inbox_retry = QTimer(self)
+        self._inbox_retry.setSingleShot(True)
+        self._inbox_retry.setInterval(int(SETTLE_SECONDS * 1000) + 200)
+        self._inbox_retry.timeout.connect(self._inbox_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -372,37 +395,62 @@ class MainWindow(QMainWindow):
         )
         self.paths.inbox.mkdir(parents=True, exist_ok=True)
         self.watcher.addPath(str(self.paths.inbox))
+        await self._load_model()
+        await self._inbox_changed_async()
+
+    async def _load_model(self) -> None:
+        """Load the active model (or the nearest one that loads) and start scoring; without
+        any model the queue stays usable, unscored, under a notice saying how to build one."""
         try:
-            self.scorer = await self.workers.model(open_scorer, self.root, background_threads())
+            active = await self.workers.model(open_scorer, self.root, background_threads())
         except SentideskError as exc:
             self.model_label.setText(tr("No model"))
-            QMessageBox.warning(
-                self,
-                "Sentidesk",
+            self.notices.show_notice(
+                "model",
                 tr(
-                    "No sentiment model is installed yet, so tickets cannot be scored.\n\n"
-                    "Build the default model with:\n  sentidesk model build\n\n%s"
+                    "No sentiment model can be loaded, so tickets are not scored. Build the "
+                    "default model with: sentidesk model build (about 25 minutes, once). "
+                    "Details: %s"
                 )
                 % exc,
+                "error",
             )
             return
+        if active.fallback is not None:
+            self.notices.show_notice(
+                "model",
+                tr("Using an earlier model: %s") % active.fallback,
+                "warning",
+            )
+        self.scorer = active.scorer
         self.model_label.setText(
             tr("model %s (%s)") % (self.scorer.version, self.scorer.backend.name)
         )
-        self._scoring_task = asyncio.ensure_future(self._scoring_loop())
-        await self._inbox_changed_async()
+        assert self.store is not None
+        self.scoring = ScoringLoop(
+            self.store, self.scorer, db=self.workers.db, model=self.workers.model
+        )
+        self._scoring_task = asyncio.ensure_future(
+            self.scoring.run(self._wake, self._scored, self._scoring_failed, self._scoring_finished)
+        )
 
     async def shutdown(self) -> None:
-        """Stop background work (letting a running database write finish) and close the store."""
+        """Store every pending write, stop background work and close the store."""
+        await self._flush_writes()
         pending = [t for t in (self._scoring_task, *self._tasks) if t is not None]
         for task in pending:
             task.cancel()
         for task in pending:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await self._flush_writes()  # a cancelled task may have queued one last write
         if self.store is not None:
             await self.workers.db(self.store.close)
             self.store = None
+
+    async def _flush_writes(self) -> None:
+        while self._writes:
+            await asyncio.wait(set(self._writes))
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)
@@ -412,60 +460,124 @@ class MainWindow(QMainWindow):
     def _task_done(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            log.error("background task failed", exc_info=task.exception())
+            exc = task.exception()
+            log.error("background task failed", exc_info=exc)
+            self.notices.show_notice(
+                "task", tr("Something went wrong: %s") % describe(exc or Exception()), "error"
+            )
+
+    # -- writes the agent asked for -----------------------------------------------------
+    def run_write(
+        self,
+        what: str,
+        fn: Callable[[], Any],
+        ticket_id: str | None = None,
+        done: Callable[[], None] | None = None,
+    ) -> asyncio.Future[Any]:
+        """The one way the window writes what the agent did: queue ``fn`` on the database
+        worker now, then either run ``done`` and refresh the ticket, or show in the window
+        that ``what`` was NOT saved and show the ticket's stored values again.
+
+        Closing the window waits for every write queued here.
+        """
+        future = self.workers.submit_db(fn)
+        self._writes.add(future)
+        future.add_done_callback(self._writes.discard)
+        self._spawn(self._finish_write(future, what, ticket_id, done))
+        return future
+
+    async def _finish_write(
+        self,
+        future: asyncio.Future[Any],
+        what: str,
+        ticket_id: str | None,
+        done: Callable[[], None] | None,
+    ) -> None:
+        try:
+            await asyncio.shield(future)
+        except Exception as exc:
+            if not isinstance(exc, SentideskError):
+                log.error("%s failed", what, exc_info=exc)
+            reason = (
+                describe(exc) if isinstance(exc, SentideskError) else f"{what}: {describe(exc)}"
+            )
+            message = tr("Your change was not saved. %s") % (reason[:1].upper() + reason[1:])
+            self.notices.show_notice("write", message, "error")
+            self.statusBar().showMessage(message, 15000)
+            self.writeFailed.emit(message)
+            if ticket_id is not None and not self._closing:
+                await self._refresh_ticket(ticket_id)
+            return
+        self.notices.clear("write")
+        if done is not None:
+            done()
+        if ticket_id is not None and not self._closing:
+            await self._refresh_ticket(ticket_id)
 
     # -- background scoring -------------------------------------------------------------
-    async def _scoring_loop(self) -> None:
-        while True:
-            done = await self.score_round()
-            if done == 0:
-                self.scoring_label.setText("")
-                self.scoringIdle.emit()
-                self._wake.clear()
-                await self._wake.wait()
-
-    async def score_round(self) -> int:
-        """Score one batch of unscored tickets and slot them into the queue."""
-        if self.store is None or self.scorer is None:
-            return 0
-        store, scorer = self.store, self.scorer
-        pending = await self.workers.db(store.pending_scoring, scorer.version, SCORING_BATCH)
-        if not pending:
-            return 0
-        batch = await self.workers.model(score_batch, scorer, pending)
-        await self.workers.db(store.save_predictions, batch.tickets, batch.messages)
-        scored_ids = [tid for tid, _, _ in pending]
-        rows = await self.workers.db(store.queue_rows, scored_ids)
+    async def _scored(self, result: RoundResult) -> None:
+        """Slot the freshly scored tickets into the queue (called by the scoring loop)."""
+        self.notices.clear("scoring")
+        if result.set_aside:
+            self.notices.show_notice(
+                "unscorable",
+                tr("%d tickets could not be scored and stay unscored: %s")
+                % (len(self.scoring.set_aside) if self.scoring else 0, result.set_aside[0][1]),
+                "warning",
+            )
+        if self.store is None or not result.scored:
+            return
+        rows = await self.workers.db(self.store.queue_rows, list(result.scored))
         self.model.upsert_rows(rows)
         shown = self.panel.detail
-        if shown is not None and shown.id in scored_ids:
+        if shown is not None and shown.id in result.scored:
             self._spawn(self.open_ticket(shown.id))  # its prediction just arrived
-        unscored = sum(1 for r in rows if r.negativity is None)
-        self.scoring_label.setText(tr("scoring new tickets…") if not unscored else "")
-        return len(pending)
+        self.scoring_label.setText(tr("scoring new tickets…"))
+
+    def _scoring_failed(self, failure: RoundFailure) -> None:
+        text = tr("Scoring paused: %s. Retrying in %d s.") % (
+            failure.reason,
+            round(failure.retry_in),
+        )
+        self.scoring_label.setText(tr("scoring paused"))
+        self.statusBar().showMessage(text, int(failure.retry_in * 1000) + 1000)
+        self.notices.show_notice("scoring", text, "warning")
+
+    def _scoring_finished(self) -> None:
+        self.scoring_label.setText("")
+        self.scoringIdle.emit()
 
     # -- import -------------------------------------------------------------------------
     async def import_files(self, paths: Sequence[Path]) -> list[ImportReport]:
         if self.store is None:
             return []
-        reports = []
+        reports: list[ImportReport] = []
         for path in paths:
             try:
                 report = await self.workers.db(import_path, self.store, path)
-            except SentideskError as exc:
-                QMessageBox.warning(self, tr("Import failed"), str(exc))
+            except Exception as exc:
+                if not isinstance(exc, SentideskError):
+                    log.error("importing %s failed", path, exc_info=exc)
+                self.notices.show_notice(
+                    "import", tr("Import failed, nothing was stored: %s") % describe(exc), "error"
+                )
                 continue
             reports.append(report)
-            rows = await self.workers.db(self.store.queue_rows, report.ticket_ids)
-            # a big file arrives in slices, so the GUI keeps answering between them
-            for start in range(0, len(rows), UPSERT_SLICE):
-                self.model.upsert_rows(rows[start : start + UPSERT_SLICE])
-                await asyncio.sleep(0)
-            gc.freeze()
-            self._announce(report)
-            self.importFinished.emit(report)
+            await self._show_imported(report)
         self._wake.set()
         return reports
+
+    async def _show_imported(self, report: ImportReport) -> None:
+        assert self.store is not None
+        rows = await self.workers.db(self.store.queue_rows, report.ticket_ids)
+        # a big file arrives in slices, so the GUI keeps answering between them
+        for start in range(0, len(rows), UPSERT_SLICE):
+            self.model.upsert_rows(rows[start : start + UPSERT_SLICE])
+            await asyncio.sleep(0)
+        gc.freeze()
+        self._announce(report)
+        self.importFinished.emit(report)
+        self._wake.set()
 
     def _announce(self, report: ImportReport) -> None:
         text = tr("%s: %d new, %d updated, %d rejected") % (
@@ -474,10 +586,15 @@ class MainWindow(QMainWindow):
             report.updated,
             len(report.rejected),
         )
+        if report.kept:
+            text += tr("; agents' replies, overrides and status kept on %d") % report.kept
+        if report.reopened:
+            text += tr("; %d reopened (the customer wrote again)") % report.reopened
         self.statusBar().showMessage(text, 15000)
         if report.rejected:
             details = "\n".join(f"{r.where}: {r.reason}" for r in report.rejected[:30])
             box = QMessageBox(QMessageBox.Icon.Information, tr("Import report"), text, parent=self)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # file names are not markup
             box.setDetailedText(details)
             box.setModal(False)
             box.show()
@@ -507,13 +624,32 @@ class MainWindow(QMainWindow):
         await self._inbox_changed_async()
 
     async def _inbox_changed_async(self) -> None:
-        """Import files dropped into the inbox folder, then file them away (on the worker)."""
-        inbox = self.paths.inbox
-        new = await self.workers.db(new_inbox_files, inbox, frozenset(self._inbox_seen))
-        for path in new:
-            self._inbox_seen.add(path.name)
-            reports = await self.import_files([path])
-            await self.workers.db(file_away, inbox, path, reports[0] if reports else None)
+        """Import the inbox files that have stopped changing (on the database worker), one
+        at a time; look again later for files still being written."""
+        if self.store is None:
+            return
+        ready, again = await self.workers.db(self.inbox.scan)
+        for path in ready:
+            outcome = await self.workers.db(self.inbox.take, self.store, path)
+            if outcome is not None:
+                await self._show_inbox_outcome(outcome)
+                again = again or outcome.filed_as is None
+        if again:
+            self._inbox_retry.start()
+
+    async def _show_inbox_outcome(self, outcome: InboxOutcome) -> None:
+        if outcome.report is not None:
+            await self._show_imported(outcome.report)
+        if outcome.error is None:
+            return
+        where = (
+            tr("moved to %s") % outcome.filed_as
+            if outcome.filed_as is not None
+            else tr("left in the inbox to try again")
+        )
+        self.notices.show_notice(
+            "inbox", tr("Inbox file not imported (%s): %s") % (where, outcome.error), "error"
+        )
 
     # -- the selected ticket ------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
@@ -533,6 +669,14 @@ class MainWindow(QMainWindow):
             )
         except KeyError:
             return
+        except Exception as exc:
+            if not isinstance(exc, SentideskError):
+                log.error("opening ticket %s failed", ticket_id, exc_info=exc)
+            self.notices.show_notice(
+                "open", tr("Ticket %s cannot be shown: %s") % (ticket_id, describe(exc)), "error"
+            )
+            return
+        self.notices.clear("open")
         current = self.model.ticket_id(self.view.currentIndex().row())
         showing = self.panel.detail.id if self.panel.detail is not None else None
         if current not in (ticket_id, None) and showing != ticket_id:
@@ -554,37 +698,56 @@ class MainWindow(QMainWindow):
         if self.scorer is None or detail.prediction is None:
             return
         raw = await self.workers.model(explain_ticket, self.scorer, detail.subject, customer)
-        await self.workers.db(store.save_explanation, ticket_id, raw)
         self.panel.show_explanation(ticket_id, spans_by_part(detail.subject, customer, raw))
         self.explanationShown.emit(ticket_id, (time.perf_counter() - self._selected_at) * 1000)
+        # a cache only: if it cannot be written the explanation is computed again next time
+        try:
+            await self.workers.db(store.save_explanation, ticket_id, raw)
+        except SentideskError as exc:
+            log.info("explanation of %s not cached: %s", ticket_id, exc)
 
-    @asyncSlot(str, str, str)
-    async def apply_override(self, ticket_id: str, field: str, value: str) -> None:
+    def apply_override(self, ticket_id: str, field: str, value: str) -> None:
         if self.store is None:
             return
-        await self.workers.db(self.store.correct, ticket_id, field, value, self.agent_name)
-        await self._refresh_ticket(ticket_id)
-        self.statusBar().showMessage(tr("Saved correction: %s → %s") % (tr(field), tr(value)), 5000)
+        self.run_write(
+            tr("the %s of ticket %s") % (tr(field), ticket_id),
+            functools.partial(self.store.correct, ticket_id, field, value, self.agent_name),
+            ticket_id,
+            lambda: self.statusBar().showMessage(
+                tr("Saved correction: %s → %s") % (tr(field), tr(value)), 5000
+            ),
+        )
 
-    @asyncSlot(str, str)
-    async def apply_status(self, ticket_id: str, status: str) -> None:
+    def apply_status(self, ticket_id: str, status: str) -> None:
         if self.store is None:
             return
-        await self.workers.db(self.store.set_status, ticket_id, status, self.agent_name)
-        await self._refresh_ticket(ticket_id)
+        self.run_write(
+            tr("the status of ticket %s") % ticket_id,
+            functools.partial(self.store.set_status, ticket_id, status, self.agent_name),
+            ticket_id,
+        )
 
-    @asyncSlot(object)
-    async def send_reply(self, draft: ReplyDraft) -> None:
+    def send_reply(self, draft: ReplyDraft) -> None:
+        """Queue the reply at once (closing the window waits for it); the editor keeps the
+        text until it is stored, so a failed send can be sent again."""
         if self.store is None:
             return
-        record = await self.workers.db(finish_reply, draft)
-        await self.workers.db(self.store.save_reply, record, self.agent_name)
-        self.panel.reply_sent()
-        self.statusBar().showMessage(tr("Reply sent"), 5000)
-        await self._refresh_ticket(draft.ticket_id)
+
+        def sent() -> None:
+            if self.panel.detail is not None and self.panel.detail.id == draft.ticket_id:
+                self.panel.reply_sent()
+            self.statusBar().showMessage(tr("Reply sent"), 5000)
+
+        self.run_write(
+            tr("the reply to ticket %s") % draft.ticket_id,
+            functools.partial(send_reply, self.store, draft, self.agent_name),
+            draft.ticket_id,
+            sent,
+        )
 
     async def _refresh_ticket(self, ticket_id: str) -> None:
-        assert self.store is not None
+        if self.store is None:
+            return
         rows = await self.workers.db(self.store.queue_rows, [ticket_id])
         self.model.upsert_rows(rows)
         if self.panel.detail is not None and self.panel.detail.id == ticket_id:
@@ -592,8 +755,31 @@ class MainWindow(QMainWindow):
         self.storeChanged.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Close once every pending write is stored; say so if that takes a moment."""
+        if self._writes:
+            event.ignore()
+            if not self._closing:
+                self._closing = True
+                self._spawn(self._close_after_writes())
+            return
+        self._closing = True
         self.closed.emit()
         super().closeEvent(event)
+
+    async def _close_after_writes(self) -> None:
+        note = QTimer(self)
+        note.setSingleShot(True)
+        note.timeout.connect(
+            lambda: self.notices.show_notice(
+                "closing",
+                tr("Saving %d change(s) before closing…") % len(self._writes),
+                "info",
+            )
+        )
+        note.start(int(SAVING_NOTE_AFTER_SECONDS * 1000))
+        await self._flush_writes()
+        note.stop()
+        self.close()
 
     # -- keyboard -----------------------------------------------------------------------
     def move_selection(self, step: int) -> None:

@@ -88,9 +88,12 @@ class TicketPanel(QWidget):
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.meta = QLabel()
         self.meta.setWordWrap(True)
+        # the customer's name and the ticket id come from import files: never rich text
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
         self.prediction = QLabel()
         self.prediction.setTextFormat(Qt.TextFormat.RichText)
         self.explain_state = QLabel()
+        self.explain_state.setTextFormat(Qt.TextFormat.PlainText)
 
         self.sentiment = QComboBox()
         for s in SENTIMENTS:
@@ -120,6 +123,7 @@ class TicketPanel(QWidget):
         self.editor = ReplyEditor()
         self.editor.unfilledChanged.connect(self._unfilled_changed)
         self.unfilled = QLabel()
+        self.unfilled.setTextFormat(Qt.TextFormat.PlainText)  # placeholder names are typed text
         self.unfilled.setStyleSheet("color: #b71c1c")
         self.send = QPushButton()
         self.send.clicked.connect(self.request_send)

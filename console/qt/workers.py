@@ -31,6 +31,13 @@ class Workers:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
 
+    def submit_db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> asyncio.Future[T]:
+        """Queue ``fn`` on the database worker at once rather than when a coroutine first
+        runs, so a write the agent asked for is in line before whatever comes next (closing
+        the window, say)."""
+        loop = asyncio.get_running_loop()
+        return loop.run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
+
     async def model(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._model, functools.partial(fn, *args, **kwargs))

@@ -8,8 +8,10 @@ from pathlib import Path
 
 from console.store import ImportReport, MessageDraft, TicketDraft, TicketStore, parse_file
 from console.store.store import parse_time
+from inference.resources import resource_path
 
-DEMO_FILE = Path(__file__).resolve().parents[2] / "resources" / "demo" / "tickets.jsonl"
+#: Looked up on import: only the window and tests import this module, and both need it.
+DEMO_FILE = resource_path("demo", "tickets.jsonl")
 
 
 def _shift(value: str, delta: timedelta) -> str:

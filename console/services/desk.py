@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.services.scoring import explain_ticket, score_batch, spans_by_part
+from console.services.editing import finish_reply
+from console.services.scoring import explain_ticket, spans_by_part
 from console.services.templates import Suggestion, TemplateLibrary, TicketContext
-from console.store import (
-    SUPPORTED_SUFFIXES,
-    ImportReport,
-    TicketDetail,
-    TicketStore,
-    parse_file,
-)
-from inference import ModelRegistry, Scorer, detect_language, models_dir
+from console.store import ImportReport, ReplyDraft, TicketDetail, TicketStore, parse_file
+from inference import ActiveScorer, Scorer, detect_language, models_dir, open_active_scorer
 
 log = logging.getLogger(__name__)
 
 STORE_FILE = "sentidesk.db"
-SCORING_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -48,10 +41,10 @@ def open_store(root: Path) -> TicketStore:
     return TicketStore(DeskPaths(root).store)
 
 
-def open_scorer(root: Path, threads: int | None = None) -> Scorer:
-    """Thread: model worker. Loads the active model version."""
-    path = ModelRegistry(models_dir(root)).active_path()
-    return Scorer(path, version=path.name, threads=threads)
+def open_scorer(root: Path, threads: int | None = None) -> ActiveScorer:
+    """Thread: model worker. The active model version, or the nearest one that loads (with a
+    notice saying so) when the active one is missing or broken."""
+    return open_active_scorer(models_dir(root), threads=threads)
 
 
 def background_threads() -> int:
@@ -73,41 +66,22 @@ def import_path(store: TicketStore, path: Path) -> ImportReport:
     return report
 
 
-def new_inbox_files(inbox: Path, seen: frozenset[str]) -> list[Path]:
-    """Thread: database worker. Importable files in the inbox not handled yet, by name."""
-    if not inbox.is_dir():
-        return []
-    return sorted(
-        p
-        for p in inbox.iterdir()
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and p.name not in seen
+def send_reply(store: TicketStore, draft: ReplyDraft, agent: str) -> None:
+    """Thread: database worker. Measure the agent's edits and store the reply."""
+    store.save_reply(finish_reply(draft), agent)
+
+
+def describe_import(report: ImportReport) -> str:
+    """One line for the status bar or the terminal: what an import did."""
+    text = (
+        f"{report.source}: {report.added} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
     )
-
-
-def file_away(inbox: Path, path: Path, report: ImportReport | None) -> None:
-    """Thread: database worker. Move a handled inbox file to ``imported/`` (or ``failed/`` when
-    it could not be read), with its rejected rows listed beside it."""
-    folder = inbox / ("imported" if report is not None else "failed")
-    folder.mkdir(exist_ok=True)
-    target = folder / path.name
-    if path.exists():
-        shutil.move(str(path), target)
-    if report is not None and report.rejected:
-        target.with_suffix(target.suffix + ".rejected.txt").write_text(
-            "\n".join(f"{r.where}: {r.reason}" for r in report.rejected), "utf-8"
-        )
-
-
-def score_all_pending(store: TicketStore, scorer: Scorer) -> int:
-    """Score every ticket the active model has not scored yet (synchronously, headless)."""
-    total = 0
-    while pending := store.pending_scoring(scorer.version, SCORING_BATCH):
-        batch = score_batch(scorer, pending)
-        store.save_predictions(batch.tickets, batch.messages)
-        total += len(pending)
-        if not batch.tickets:
-            break
-    return total
+    if report.kept:
+        text += f"; agents' replies, overrides and status kept on {report.kept}"
+    if report.reopened:
+        text += f"; {report.reopened} reopened (the customer wrote again)"
+    return text
 
 
 def context_for(detail: TicketDetail, agent_name: str) -> TicketContext:

@@ -12,10 +12,10 @@ from console.services.desk import (
     import_path,
     open_scorer,
     open_store,
-    score_all_pending,
     suggest_for,
 )
 from console.services.queue import QueueOrder, ordered
+from console.services.scoring_loop import score_all_pending
 from console.services.templates import TemplateLibrary
 
 
@@ -30,7 +30,8 @@ def run_headless(
     store = open_store(root)
     try:
         report = import_path(store, tickets)
-        scorer = open_scorer(root)
+        active = open_scorer(root)
+        scorer = active.scorer
         scored = score_all_pending(store, scorer)
         library = TemplateLibrary.load()
         wanted = set(report.ticket_ids)
@@ -61,10 +62,13 @@ def run_headless(
             "imported": report.added,
             "updated": report.updated,
             "unchanged": report.unchanged,
+            "kept_agent_work": report.kept,
+            "reopened": report.reopened,
             "rejected": [r.__dict__ for r in report.rejected],
             "scored": scored,
             "written": len(rows),
             "model_version": scorer.version,
+            "model_fallback": None if active.fallback is None else str(active.fallback),
         }
     finally:
         store.close()

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from inference import SentideskError
+from inference.resources import resource_path
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "resources" / "templates"
 
 _ORDER = re.compile(
     r"(?:订单号?|order(?:\s+(?:no\.?|number|#))?)\s*[:：#]?\s*([A-Z]{0,3}\d{6,})|#([A-Z]{0,3}\d{6,})",
@@ -24,8 +24,11 @@ _TRACKING = re.compile(
     r"|\b((?:SF|YT|JD|ZTO|YD|1Z)[0-9A-Z]{8,})\b",
     re.IGNORECASE,
 )
+# The lookbehind starts the unit-suffixed form only at the start of a number: without it a
+# long digit run is rescanned from every position (quadratic; minutes on a 100,000-digit text).
 _AMOUNT = re.compile(
-    r"(?:[¥￥$€]|RMB|USD|EUR)\s?(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s?(?:元|块钱|块|RMB|USD|dollars?)",
+    r"(?:[¥￥$€]|RMB|USD|EUR)\s?(\d+(?:\.\d{1,2})?)"
+    r"|(?<![\d.])(\d+(?:\.\d{1,2})?)\s?(?:元|块钱|块|RMB|USD|dollars?)",
     re.IGNORECASE,
 )
 
@@ -91,10 +94,12 @@ def fill(template: ReplyTemplate, ticket: TicketContext) -> tuple[str, tuple[str
     """Fill what the ticket knows; unknown placeholders stay as ``{name}`` and are listed."""
     values: dict[str, str] = {}
     from_text = extract_fields(ticket.text)
-    meta = {str(k): str(v) for k, v in ticket.metadata.items() if v not in (None, "")}
+    # blank sources count as missing, so a whitespace-only column cannot hide a value that
+    # the customer's text does give
+    meta = {str(k): str(v).strip() for k, v in ticket.metadata.items() if v is not None}
     values["customer_name"] = ticket.customer
     values["order_id"] = (
-        ticket.order_id or meta.get("order_id", "") or from_text.get("order_id", "")
+        ticket.order_id.strip() or meta.get("order_id", "") or from_text.get("order_id", "")
     )
     values["tracking_number"] = meta.get("tracking_number", "") or from_text.get(
         "tracking_number", ""
@@ -102,7 +107,13 @@ def fill(template: ReplyTemplate, ticket: TicketContext) -> tuple[str, tuple[str
     values["refund_amount"] = meta.get("refund_amount", "") or from_text.get("refund_amount", "")
     values["product"] = meta.get("product", "")
     values["agent_name"] = ticket.agent_name
-    values = {k: v.strip() for k, v in values.items() if v and v.strip()}
+    # Values come from customers and import files: braces in them become full-width ones,
+    # or a customer called "{order_id}" would read as a placeholder and block sending.
+    values = {
+        k: v.strip().replace("{", "｛").replace("}", "｝")
+        for k, v in values.items()
+        if v and v.strip()
+    }
 
     def substitute(match: re.Match[str]) -> str:
         return values.get(match.group(1), match.group(0))
@@ -133,7 +144,13 @@ class TemplateLibrary:
         self._profiles = {t.id: _bigrams(f"{t.title} {t.body}") for t in self.templates}
 
     @classmethod
-    def load(cls, folder: Path = TEMPLATES_DIR) -> TemplateLibrary:
+    def load(cls, folder: Path | None = None) -> TemplateLibrary:
+        """``folder`` defaults to the shipped templates; a missing folder is an error."""
+        # Looked up on call, not on import: every command imports this module, and a damaged
+        # installation should fail the command that needs templates, with a clear message.
+        folder = resource_path("templates") if folder is None else folder
+        if not folder.is_dir():
+            raise TemplateError(f"template folder {folder} is missing")
         templates: list[ReplyTemplate] = []
         seen: set[str] = set()
         for path in sorted(folder.glob("*.toml")):

@@ -1,6 +1,19 @@
 """The ticket store (SQLite) and the importers that feed it. No Qt."""
 
-from console.store.importers import SUPPORTED_SUFFIXES, parse_file, parse_files
+from console.store.importers import (
+    MAX_CHANNEL_CHARS,
+    MAX_CUSTOMER_CHARS,
+    MAX_ID_CHARS,
+    MAX_MESSAGES,
+    MAX_METADATA_BYTES,
+    MAX_ORDER_ID_CHARS,
+    MAX_SUBJECT_CHARS,
+    MAX_TEXT_CHARS,
+    SUPPORTED_SUFFIXES,
+    parse_file,
+    parse_files,
+)
+from console.store.mail import Mail, html_to_text, read_mail, strip_quoted
 from console.store.records import (
     STATUSES,
     ImportReport,
@@ -23,10 +36,19 @@ from console.store.store import (
 )
 
 __all__ = [
+    "MAX_CHANNEL_CHARS",
+    "MAX_CUSTOMER_CHARS",
+    "MAX_ID_CHARS",
+    "MAX_MESSAGES",
+    "MAX_METADATA_BYTES",
+    "MAX_ORDER_ID_CHARS",
+    "MAX_SUBJECT_CHARS",
+    "MAX_TEXT_CHARS",
     "SCHEMA_VERSION",
     "STATUSES",
     "SUPPORTED_SUFFIXES",
     "ImportReport",
+    "Mail",
     "MessageDraft",
     "MessageView",
     "QueueRow",
@@ -38,9 +60,12 @@ __all__ = [
     "TicketDetail",
     "TicketDraft",
     "TicketStore",
+    "html_to_text",
     "parse_file",
     "parse_files",
+    "read_mail",
     "scored_parts",
     "scored_text",
     "spans_from_json",
+    "strip_quoted",
 ]

@@ -1,30 +1,34 @@
 """Turning import files (CSV, JSONL, .eml) into ticket drafts, with per-row rejections.
 
 A file that cannot be read at all raises :class:`InputFileError`; a readable file yields the
-rows it could take plus a reason for each row it could not. Nothing here touches the store.
+rows it could take plus a reason for each row it could not, so every row of a file is either
+in a draft or in a :class:`Rejection` (``file:line`` and why). Nothing here touches the store.
+
+Rows sharing an id, in CSV and JSONL alike, are one thread in file order: each later row
+adds its messages (its ``messages`` list, or its one text) to the thread, and the ticket's
+other fields (subject, customer, status...) come from the first of those rows.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
+import dataclasses
 import hashlib
-import html
-import re
+import json
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-from console.store.records import STATUSES, MessageDraft, Rejection, TicketDraft
+from console.store.mail import read_mail
+from console.store.records import AUTHORS, STATUSES, MessageDraft, Rejection, TicketDraft
 from console.store.store import parse_time
 from inference import InputFileError
-from inference.inputs import TEXT_COLUMNS, read_rows, read_text_file
+from inference.inputs import read_file_bytes, read_rows
 
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".json", ".eml")
-#: Columns with a meaning of their own; every other column is kept as ticket metadata.
+#: Columns with a meaning of their own; every other column is kept as ticket metadata (so is
+#: a second text column when the row's text came from another one).
 KNOWN_COLUMNS = {
     "id",
     "subject",
@@ -34,75 +38,150 @@ KNOWN_COLUMNS = {
     "created_at",
     "status",
     "messages",
-    *TEXT_COLUMNS,
 }
+
+# Size limits of what one imported ticket may hold. A value over a limit rejects its row with
+# the reason, except the subject, which is a one-line summary: a longer one is cut to the
+# limit and ends in "…" rather than cost the customer's message.
 MAX_TEXT_CHARS = 100_000
+MAX_ID_CHARS = 200
+MAX_CUSTOMER_CHARS = 200
+MAX_SUBJECT_CHARS = 500
+MAX_ORDER_ID_CHARS = 100
+MAX_CHANNEL_CHARS = 50
+#: The metadata (every other column) as UTF-8 JSON.
+MAX_METADATA_BYTES = 20_000
+#: Messages in one ticket's thread, counting all rows that share its id.
+MAX_MESSAGES = 500
+
+EML_ID_PREFIX = "eml-"
+
+
+class _RejectError(Exception):
+    """Why one row cannot become (part of) a ticket."""
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _time(value: Any, where: str) -> str:
-    if value in (None, ""):
+def _show(value: object) -> str:
+    """A value quoted for a reason, short enough to read in a list of rejections."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+def _kind(value: object) -> str:
+    names = {dict: "an object", list: "a list", bool: "true/false", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _time(value: Any, what: str = "created_at") -> str:
+    """An ISO time (UTC) for a time string or epoch seconds; now when there is none."""
+    if value is None or value == "":
         return _now()
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), UTC).isoformat(timespec="seconds")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _RejectError(f"{what} must be a time, not {_kind(value)}")
     try:
-        return datetime.fromtimestamp(parse_time(str(value)), UTC).isoformat(timespec="seconds")
-    except ValueError as exc:
-        raise ValueError(f"unreadable created_at {value!r}") from exc
+        seconds = parse_time(value) if isinstance(value, str) else float(value)
+        return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError) as exc:
+        # Out of datetime's range (1e20, year 10000), not a number (NaN) or not a time.
+        raise _RejectError(f"unreadable {what} {_show(value)}") from exc
 
 
-def _clean(text: str) -> str:
+def _text_field(record: dict[str, Any], name: str, limit: int, default: str = "") -> str:
+    value = record.get(name)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _RejectError(f"{name} must be text, not {_kind(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _RejectError(f"{name} must be text, not {value}")
+    text = str(value).replace("\x00", "").strip()
+    if len(text) > limit:
+        raise _RejectError(f"{name} of {len(text)} characters exceeds {limit}")
+    return text or default
+
+
+def _subject(record: dict[str, Any]) -> str:
+    subject = _text_field(record, "subject", MAX_TEXT_CHARS)
+    if len(subject) > MAX_SUBJECT_CHARS:
+        return subject[: MAX_SUBJECT_CHARS - 1].rstrip() + "…"
+    return subject
+
+
+def _clean(text: str, what: str = "text") -> str:
     text = text.replace("\x00", "").strip()
     if len(text) > MAX_TEXT_CHARS:
-        raise ValueError(f"text of {len(text)} characters exceeds {MAX_TEXT_CHARS}")
+        raise _RejectError(f"{what} of {len(text)} characters exceeds {MAX_TEXT_CHARS}")
     return text
 
 
-def _draft(record: dict[str, Any], text: str | None, where: str) -> TicketDraft:
-    tid = str(record.get("id") or "").strip()
-    if not tid:
-        raise ValueError("missing id")
-    created = _time(record.get("created_at"), where)
+def _metadata(record: dict[str, Any], used: set[str]) -> dict[str, Any]:
+    metadata = {k: v for k, v in record.items() if k not in used and v not in ("", None)}
+    try:
+        encoded = json.dumps(metadata, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    except ValueError as exc:
+        raise _RejectError("metadata holds a number that is not finite (NaN or Infinity)") from exc
+    size = len(encoded.encode("utf-8"))
+    if size > MAX_METADATA_BYTES:
+        raise _RejectError(f"metadata of {size} bytes exceeds {MAX_METADATA_BYTES}")
+    return metadata
+
+
+def _messages(raw: list[Any], created: str) -> list[MessageDraft]:
+    if len(raw) > MAX_MESSAGES:
+        raise _RejectError(f"{len(raw)} messages exceed {MAX_MESSAGES} per ticket")
     messages: list[MessageDraft] = []
-    raw_messages = record.get("messages")
-    if isinstance(raw_messages, list) and raw_messages:
-        for i, m in enumerate(raw_messages):
-            if not isinstance(m, dict):
-                raise ValueError(f"message {i + 1} is not an object")
-            author = str(m.get("author", "customer"))
-            if author not in ("customer", "agent"):
-                raise ValueError(f"message {i + 1} has unknown author {author!r}")
-            body = _clean(str(m.get("text") or m.get("body") or ""))
-            if not body:
-                raise ValueError(f"message {i + 1} is empty")
-            messages.append(
-                MessageDraft(author, body, _time(m.get("created_at") or created, where))
-            )
-    else:
-        body = _clean(text or "")
+    for i, m in enumerate(raw, 1):
+        if not isinstance(m, dict):
+            raise _RejectError(f"message {i} is not an object")
+        author = m.get("author", "customer")
+        if author not in AUTHORS:
+            raise _RejectError(f"message {i} has unknown author {_show(author)}")
+        body = next((m[k] for k in ("text", "body") if m.get(k) is not None), "")
+        if not isinstance(body, str):
+            raise _RejectError(f"message {i} text must be text, not {_kind(body)}")
+        body = _clean(body, f"message {i}")
         if not body:
-            raise ValueError("empty text")
-        messages.append(MessageDraft("customer", body, created))
-    if not any(m.author == "customer" for m in messages):
-        raise ValueError("no customer message")
-    status = str(record.get("status") or "open").lower()
+            raise _RejectError(f"message {i} is empty")
+        when = m.get("created_at")
+        when = created if when is None or when == "" else _time(when, f"message {i} created_at")
+        messages.append(MessageDraft(author, body, when))
+    return messages
+
+
+def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
+    tid = _text_field(record, "id", MAX_ID_CHARS)
+    if not tid:
+        raise _RejectError("missing id")
+    created = _time(record.get("created_at"))
+    used = set(KNOWN_COLUMNS)
+    raw_messages = record.get("messages")
+    if raw_messages is not None and not isinstance(raw_messages, list):
+        raise _RejectError(f"messages must be a list, not {_kind(raw_messages)}")
+    if raw_messages:
+        messages = _messages(raw_messages, created)
+    else:
+        body = _clean(text)
+        if not body:
+            raise _RejectError("empty text")
+        messages = [MessageDraft("customer", body, created)]
+        used.add(text_column)
+    status = _text_field(record, "status", MAX_TEXT_CHARS, "open").lower()
     if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}")
+        raise _RejectError(f"unknown status {_show(status)}")
     return TicketDraft(
         id=tid,
-        subject=_clean(str(record.get("subject") or ""))[:500],
+        subject=_subject(record),
         messages=tuple(messages),
-        customer=str(record.get("customer") or "").strip(),
-        order_id=str(record.get("order_id") or "").strip(),
-        channel=str(record.get("channel") or "email").strip() or "email",
+        customer=_text_field(record, "customer", MAX_CUSTOMER_CHARS),
+        order_id=_text_field(record, "order_id", MAX_ORDER_ID_CHARS),
+        channel=_text_field(record, "channel", MAX_CHANNEL_CHARS, "email"),
         created_at=created,
         status=status,
-        metadata={
-            k: v for k, v in record.items() if k not in KNOWN_COLUMNS and v not in ("", None)
-        },
+        metadata=_metadata(record, used),
     )
 
 
@@ -110,66 +189,68 @@ def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     """CSV or JSONL rows; rows sharing an id become one thread (in file order)."""
     # JSONL rows may carry a "messages" thread instead of a text column, so they are read
     # here; CSV rows always have one text per row.
-    rows = read_rows(path, require_text=False)
+    result = read_rows(path, require_text=False)
+    rejected = [(e.line, Rejection(f"{path.name}:{e.line}", e.reason)) for e in result.errors]
     drafts: dict[str, TicketDraft] = {}
-    rejected: list[Rejection] = []
-    for row in rows:
-        where = f"{path.name}:{row.line}"
+    for row in result.rows:
         try:
-            draft = _draft(row.fields or {"id": row.id}, row.text, where)
-        except (ValueError, TypeError) as exc:
-            rejected.append(Rejection(where, str(exc)))
-            continue
-        if draft.id in drafts:
-            prior = drafts[draft.id]
-            drafts[draft.id] = TicketDraft(
-                **{**prior.__dict__, "messages": prior.messages + draft.messages}
-            )
-        else:
+            draft = _draft(row.fields, row.text, row.text_column)
+            prior = drafts.get(draft.id)
+            if prior is not None:
+                count = len(prior.messages) + len(draft.messages)
+                if count > MAX_MESSAGES:
+                    raise _RejectError(
+                        f"thread {_show(draft.id)} would have {count} messages, "
+                        f"more than {MAX_MESSAGES}"
+                    )
+                draft = dataclasses.replace(prior, messages=prior.messages + draft.messages)
+            if not any(m.author == "customer" for m in draft.messages):
+                raise _RejectError("no customer message")
             drafts[draft.id] = draft
-    return list(drafts.values()), rejected
+        except _RejectError as exc:
+            rejected.append((row.line, Rejection(f"{path.name}:{row.line}", str(exc))))
+    rejected.sort(key=lambda pair: pair[0])
+    return list(drafts.values()), [r for _, r in rejected]
 
 
-_TAG = re.compile(r"<[^>]+>")
+def eml_ticket_id(message_id: str, data: bytes) -> str:
+    """The ticket id of an e-mail: its whole Message-ID, or a SHA-1 when that cannot be.
 
-
-def _email_body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    content = part.get_content()
-    if part.get_content_type() == "text/html":
-        content = html.unescape(_TAG.sub(" ", content))
-    # Quoted history ("> ..." lines) is the agent's own earlier text, not the customer's.
-    lines = [ln for ln in str(content).splitlines() if not ln.lstrip().startswith(">")]
-    return "\n".join(lines).strip()
+    A Message-ID too long for an id, or not printable, is hashed whole (never cut: two
+    Message-IDs may share a long beginning); a mail without one is known by its bytes.
+    """
+    mid = "".join(message_id.split())
+    if not mid:
+        return EML_ID_PREFIX + hashlib.sha1(data).hexdigest()
+    if len(EML_ID_PREFIX) + len(mid) <= MAX_ID_CHARS and mid.isprintable() and mid.isascii():
+        return EML_ID_PREFIX + mid
+    return EML_ID_PREFIX + hashlib.sha1(mid.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
-    data = read_text_file(path)
-    message = email.message_from_string(data, policy=email.policy.default)
-    if not isinstance(message, EmailMessage) or not (message.get("From") or message.get("Subject")):
+    data = read_file_bytes(path)
+    mail = read_mail(data)
+    if not mail.has_headers:
         raise InputFileError(f"{path}: not an e-mail message (no From or Subject header)")
-    name, address = parseaddr(str(message.get("From", "")))
+    if mail.problem:
+        return [], [Rejection(path.name, mail.problem)]
+    # A display name too long for the customer field still leaves the address to show.
+    name = mail.sender_name if len(mail.sender_name) <= MAX_CUSTOMER_CHARS else ""
     try:
-        created = (
-            parsedate_to_datetime(str(message["Date"])).isoformat() if message["Date"] else _now()
-        )
-    except (TypeError, ValueError):
-        created = _now()
-    message_id = str(message.get("Message-ID", "")).strip("<> ")
-    tid = "eml-" + (message_id or hashlib.sha1(data.encode()).hexdigest())[:40]
+        created = _time(mail.date.isoformat() if mail.date else None)
+    except _RejectError:
+        created = _now()  # a mail was sent at some time; an absurd Date header is no reason
     record = {
-        "id": tid,
-        "subject": str(message.get("Subject", "")),
-        "customer": name or address,
+        "id": eml_ticket_id(mail.message_id, data),
+        "subject": mail.subject,
+        "customer": name or mail.sender_address,
         "channel": "email",
         "created_at": created,
-        "email": address,
+        "email": mail.sender_address,
     }
     try:
-        return [_draft(record, _email_body(message), path.name)], []
-    except ValueError as exc:
+        return [_draft(record, mail.body, "text")], []  # its one message is the customer's
+    except _RejectError as exc:
         return [], [Rejection(path.name, str(exc))]
 
 

@@ -204,7 +204,7 @@ class TicketStore:
                     log.info("%s: database locked, retrying (%d)", what, attempt)
                     time.sleep(_RETRY_PAUSE_SECONDS * attempt)
                     continue
-                raise StoreError(f"{what} was not saved: {_reason(exc)}") from exc
+                raise StoreError(f"could not save {what}: {_reason(exc)}") from exc
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
@@ -250,7 +250,7 @@ class TicketStore:
                 reopened=counts["reopened"],
             )
 
-        return self._write(f"import of {source} (nothing from it)", run)
+        return self._write(f"the import of {source} (nothing from it was stored)", run)
 
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
         """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
@@ -480,7 +480,7 @@ class TicketStore:
             )
             return saved
 
-        return self._write("predictions", run)
+        return self._write("the new predictions", run)
 
     def save_explanation(self, ticket_id: str, spans: Sequence[Span]) -> None:
         self._write(

@@ -140,6 +140,18 @@
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
+        <source>scoring new tickets…</source>
+        <translation>正在为新工单评分…</translation>
+    </message>
+    <message>
+        <source>Scoring paused: %s. Retrying in %d s.</source>
+        <translation>评分已暂停：%s。%d 秒后重试。</translation>
+    </message>
+    <message>
+        <source>scoring paused</source>
+        <translation>评分已暂停</translation>
+    </message>
+    <message>
         <source>%s: %d new, %d updated, %d rejected</source>
         <translation>%s：新增 %d，更新 %d，拒绝 %d</translation>
     </message>
@@ -148,8 +160,8 @@
         <translation>导入工单</translation>
     </message>
     <message>
-        <source>Reply sent</source>
-        <translation>回复已发送</translation>
+        <source>left in the inbox to try again</source>
+        <translation>留在收件箱中稍后重试</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -160,8 +172,12 @@
         <translation>模型 %s（%s）</translation>
     </message>
     <message>
-        <source>scoring new tickets…</source>
-        <translation>正在为新工单评分…</translation>
+        <source>; agents' replies, overrides and status kept on %d</source>
+        <translation>；已保留 %d 个工单上客服的回复、更正和状态</translation>
+    </message>
+    <message>
+        <source>; %d reopened (the customer wrote again)</source>
+        <translation>；%d 个工单重新打开（客户再次来信）</translation>
     </message>
     <message>
         <source>Import report</source>
@@ -172,8 +188,28 @@
         <translation>工单文件 (%s)</translation>
     </message>
     <message>
-        <source>Saved correction: %s → %s</source>
-        <translation>已保存更正：%s → %s</translation>
+        <source>moved to %s</source>
+        <translation>已移至 %s</translation>
+    </message>
+    <message>
+        <source>Inbox file not imported (%s): %s</source>
+        <translation>收件箱文件未导入（%s）：%s</translation>
+    </message>
+    <message>
+        <source>the %s of ticket %s</source>
+        <translation>%s（工单 %s）</translation>
+    </message>
+    <message>
+        <source>the status of ticket %s</source>
+        <translation>工单 %s 的状态</translation>
+    </message>
+    <message>
+        <source>Reply sent</source>
+        <translation>回复已发送</translation>
+    </message>
+    <message>
+        <source>the reply to ticket %s</source>
+        <translation>工单 %s 的回复</translation>
     </message>
     <message>
         <source>All statuses</source>
@@ -188,26 +224,51 @@
         <translation>无模型</translation>
     </message>
     <message>
+        <source>Using an earlier model: %s</source>
+        <translation>正在使用较早的模型：%s</translation>
+    </message>
+    <message>
+        <source>Something went wrong: %s</source>
+        <translation>出现问题：%s</translation>
+    </message>
+    <message>
+        <source>Your change was not saved. %s</source>
+        <translation>您的更改未保存。%s</translation>
+    </message>
+    <message>
+        <source>%d tickets could not be scored and stay unscored: %s</source>
+        <translation>%d 个工单无法评分，保持未评分：%s</translation>
+    </message>
+    <message>
         <source>All %s</source>
         <translation>全部%s</translation>
     </message>
     <message>
-        <source>No sentiment model is installed yet, so tickets cannot be scored.
-
-Build the default model with:
-  sentidesk model build
-
-%s</source>
-        <translation>尚未安装情感模型，无法为工单评分。
-
-请先构建默认模型：
-  sentidesk model build
-
-%s</translation>
+        <source>No sentiment model can be loaded, so tickets are not scored. Build the default model with: sentidesk model build (about 25 minutes, once). Details: %s</source>
+        <translation>无法加载情感模型，工单暂不评分。请运行 sentidesk model build 构建默认模型（约 25 分钟，仅需一次）。详情：%s</translation>
     </message>
     <message>
-        <source>Import failed</source>
-        <translation>导入失败</translation>
+        <source>Ticket %s cannot be shown: %s</source>
+        <translation>无法显示工单 %s：%s</translation>
+    </message>
+    <message>
+        <source>Saved correction: %s → %s</source>
+        <translation>已保存更正：%s → %s</translation>
+    </message>
+    <message>
+        <source>Saving %d change(s) before closing…</source>
+        <translation>关闭前正在保存 %d 项更改…</translation>
+    </message>
+    <message>
+        <source>Import failed, nothing was stored: %s</source>
+        <translation>导入失败，未保存任何内容：%s</translation>
+    </message>
+</context>
+<context>
+    <name>NoticeBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,129 @@ def test_data_dir_option_after_the_subcommand(
     assert "* m1" in capsys.readouterr().out
     assert main(["--data-dir", str(tmp_path / "elsewhere"), "model", "list"]) == 0
     assert capsys.readouterr().out == ""
+
+
+@pytest.fixture
+def two_versions(exported_model_template: Path, isolated_data_dir: Path) -> ModelRegistry:
+    """Versions m1 and m2 of the tiny exported model; m2 is active."""
+    registry = ModelRegistry(models_dir(isolated_data_dir))
+    for i, version in enumerate(("m1", "m2"), 1):
+        staging = isolated_data_dir / "staging" / version
+        shutil.copytree(exported_model_template, staging)
+        registry.register(staging, Manifest(version, f"2026-11-28T00:00:0{i}", "tiny"))
+    registry.activate("m2")
+    return registry
+
+
+def _warnings(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("sentidesk: warning:")]
+
+
+def test_score_falls_back_when_the_active_version_is_gone(
+    two_versions: ModelRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(two_versions.root / "m2")
+    src = tmp_path / "t.txt"
+    src.write_text("where is my order\n", "utf-8")
+    assert main(["score", str(src)]) == 0
+    out, err = capsys.readouterr()
+    (warning,) = _warnings(err)
+    assert "active model m2 cannot be used" in warning and "using m1" in warning
+    assert json.loads(out)["model_version"] == "m1"
+    assert two_versions.active_version() == "m2"  # reported, not silently switched
+
+
+def test_eval_falls_back_when_the_active_config_is_wrongly_shaped(
+    two_versions: ModelRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (two_versions.root / "m2" / "config.json").write_text("[]")
+    data = tmp_path / "eval.jsonl"
+    data.write_text('{"text": "terrible broken", "label": "negative"}\n', "utf-8")
+    assert main(["eval", "--data", str(data)]) == 0
+    out, err = capsys.readouterr()
+    (warning,) = _warnings(err)
+    assert str(two_versions.root / "m2" / "config.json") in warning
+    assert out.startswith("model m1 ")
+
+
+def test_bench_falls_back_when_the_active_onnx_is_truncated(
+    two_versions: ModelRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    onnx = two_versions.root / "m2" / "onnx" / "model_quantized.onnx"
+    onnx.write_bytes(onnx.read_bytes()[:1000])
+    assert main(["bench", "--texts", "4", "--no-accuracy"]) == 0
+    (warning,) = _warnings(capsys.readouterr().err)
+    assert "cannot load ONNX model" in warning and "using m1" in warning
+
+
+def test_rollback_list_and_activate_when_the_active_version_is_gone(
+    two_versions: ModelRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(two_versions.root / "m2")
+    assert main(["model", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "! m2  (broken: the active version's folder is missing) [active]" in out
+    assert "  m1  " in out
+    assert main(["model", "rollback"]) == 0
+    assert "active model: m1" in capsys.readouterr().out
+    assert two_versions.active_version() == "m1"
+    assert main(["model", "activate", "m1"]) == 0
+
+
+@pytest.mark.parametrize("file", ["config.json", "manifest.json"])
+def test_model_commands_report_a_wrongly_shaped_file_instead_of_crashing(
+    two_versions: ModelRegistry, file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = two_versions.root / "m2" / file
+    broken.write_text("[]")
+    assert main(["model", "list"]) == 0
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if "m2" in line]
+    assert line.startswith("! m2  (broken: ") and str(broken) in line and "[active]" in line
+    assert main(["model", "activate", "m2"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sentidesk: error: cannot activate m2: ") and str(broken) in err
+    assert main(["model", "rollback"]) == 0
+    assert two_versions.active_version() == "m1"
+    assert main(["model", "activate", "m2"]) == 2
+    assert two_versions.active_version() == "m1"
+
+
+def test_activate_refuses_a_version_whose_weights_do_not_load(
+    two_versions: ModelRegistry, capsys: pytest.CaptureFixture[str]
+) -> None:
+    two_versions.activate("m1")
+    onnx = two_versions.root / "m2" / "onnx" / "model_quantized.onnx"
+    onnx.write_bytes(b"not a protobuf")
+    assert main(["model", "activate", "m2"]) == 2
+    assert "cannot load ONNX model" in capsys.readouterr().err
+    assert two_versions.active_version() == "m1"
+
+
+def test_score_without_any_loadable_version_says_how_to_build_one(
+    two_versions: ModelRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for version in ("m1", "m2"):
+        (two_versions.root / version / "config.json").write_text("[]")
+    src = tmp_path / "t.txt"
+    src.write_text("hello\n", "utf-8")
+    assert main(["score", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sentidesk: error: no model version loads")
+    assert "sentidesk model build" in err
+
+
+def test_score_reports_malformed_rows_and_scores_the_rest(
+    registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "tickets.jsonl"
+    src.write_text(
+        '{"id": "A", "text": "where is my order"}\n{"id": "B", "text": \n'
+        '{"id": "C", "text": "质量太差了"}\n',
+        encoding="utf-8",
+    )
+    assert main(["score", str(src), "--backend", "onnx-int8"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["line"] for r in lines] == [1, 2, 3]
+    assert "label" in lines[0] and "label" in lines[2]
+    assert "invalid JSON" in lines[1]["error"] or "JSON" in lines[1]["error"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -96,4 +97,135 @@ def test_missing_or_foreign_model_folder(tmp_path: Path) -> None:
 def test_corrupt_weights_are_a_clear_error(tiny_model: Path) -> None:
     (tiny_model / "model.safetensors").write_bytes(b"\x00" * 64)
     with pytest.raises(ModelFileError, match="cannot load model weights"):
+        Scorer(tiny_model, backend="torch-cpu")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("[]", "expected a JSON object, found list"),
+        ('"config"', "expected a JSON object, found str"),
+        ('{"sentidesk": []}', '"sentidesk" must be an object'),
+        ('{"sentidesk": {"categories": "refund"}}', '"sentidesk.categories" must be a list'),
+        ('{"sentidesk": {"categories": [1, 2]}}', '"sentidesk.categories" must be a list'),
+        ('{"sentidesk": {"categories": ["a", "a"]}}', "lists a name twice"),
+        ('{"sentidesk": {"categories": ["a"], "sentiments": ["good", "bad"]}}', '"negative"'),
+        ('{"sentidesk": {"categories": ["a"]}, "max_position_embeddings": "512"}', "integer"),
+        ('{"sentidesk": {"categories": ["a"]}, "pad_token_id": true}', '"pad_token_id"'),
+        ('{"sentidesk": {"categories": ["a"]}', "cannot read model config"),
+        ("", "cannot read model config"),
+    ],
+)
+def test_wrongly_shaped_config_is_a_clear_error_naming_the_file(
+    tiny_model: Path, content: str, reason: str
+) -> None:
+    (tiny_model / "config.json").write_text(content)
+    with pytest.raises(ModelFileError) as info:
+        Scorer(tiny_model, backend="torch-cpu")
+    assert str(tiny_model / "config.json") in str(info.value)
+    assert reason in str(info.value)
+
+
+def test_truncated_config_is_a_clear_error(tiny_model: Path) -> None:
+    config = tiny_model / "config.json"
+    config.write_bytes(config.read_bytes()[: len(config.read_bytes()) // 2])
+    with pytest.raises(ModelFileError, match="cannot read model config"):
+        Scorer(tiny_model, backend="torch-cpu")
+
+
+def test_config_that_disagrees_with_the_weights_is_caught_at_load(
+    exported_tiny: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    model = Path(shutil.copytree(exported_tiny, tmp_path / "model"))
+    config = json.loads((model / "config.json").read_text())
+    config["sentidesk"]["categories"] = config["sentidesk"]["categories"][:-1]
+    (model / "config.json").write_text(json.dumps(config))
+    for backend in ("onnx-int8", "onnx-fp32"):
+        with pytest.raises(ModelFileError, match="names 9 labels but"):
+            Scorer(model, backend=backend)
+
+
+@pytest.mark.parametrize("onnx", ["model_quantized.onnx", "model.onnx"])
+@pytest.mark.parametrize("damage", ["truncate", "empty", "delete"])
+def test_missing_truncated_or_empty_onnx_is_a_clear_error(
+    exported_tiny: Path, tmp_path: Path, onnx: str, damage: str
+) -> None:
+    import shutil
+
+    model = Path(shutil.copytree(exported_tiny, tmp_path / "model"))
+    file = model / "onnx" / onnx
+    if damage == "truncate":
+        file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+    elif damage == "empty":
+        file.write_bytes(b"")
+    else:
+        file.unlink()
+    backend = "onnx-int8" if "quantized" in onnx else "onnx-fp32"
+    with pytest.raises(ModelFileError) as info:
+        Scorer(model, backend=backend)  # type: ignore[arg-type]
+    assert str(file) in str(info.value)
+
+
+def test_onnx_graph_without_our_inputs_is_a_clear_error(
+    exported_tiny: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = Path(shutil.copytree(exported_tiny, tmp_path / "model"))
+    graph = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y"])],
+        "foreign",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    foreign = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    foreign.ir_version = 8
+    onnx.save(foreign, str(model / "onnx" / "model_quantized.onnx"))
+    with pytest.raises(ModelFileError, match="not a Sentidesk classifier"):
+        Scorer(model, backend="onnx-int8")
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b'{"model": {"type": "Nope"}}'])
+def test_corrupt_tokenizer_is_a_clear_error(tiny_model: Path, content: bytes) -> None:
+    (tiny_model / "tokenizer.json").write_bytes(content)
+    with pytest.raises(ModelFileError, match="cannot load tokenizer"):
+        Scorer(tiny_model, backend="torch-cpu")
+
+
+def test_corrupt_lexical_model_is_a_clear_error(tiny_model: Path) -> None:
+    from inference import LEXICAL_FILE
+
+    (tiny_model / LEXICAL_FILE).write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ModelFileError, match="cannot read lexical model"):
+        Scorer(tiny_model, backend="torch-cpu")
+
+
+@pytest.mark.parametrize(
+    ("arrays", "reason"),
+    [
+        ({"classes": np.asarray("negative"), "blend": np.float32(1)}, "cannot read lexical"),
+        ({"blend": np.ones(3, np.float32)}, "cannot read lexical"),
+        ({"blend": np.float32("nan")}, "blend weight"),
+    ],
+)
+def test_wrongly_shaped_lexical_arrays_are_a_clear_error(
+    tiny_model: Path, arrays: dict[str, np.ndarray], reason: str
+) -> None:
+    from inference import LEXICAL_FILE, SENTIMENTS
+
+    good: dict[str, Any] = {
+        "weights": np.zeros((8, 3), np.float16),
+        "bias": np.zeros(3, np.float32),
+        "classes": np.asarray(SENTIMENTS),
+        "blend": np.float32(1),
+    }
+    with (tiny_model / LEXICAL_FILE).open("wb") as handle:
+        np.savez(handle, **{**good, **arrays})
+    with pytest.raises(ModelFileError, match=reason):
         Scorer(tiny_model, backend="torch-cpu")

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from console.services import (
+    ReplyTemplate,
     TemplateError,
     TemplateLibrary,
     TicketContext,
     edit_distance,
     edit_ratio,
     extract_fields,
+    fill,
     unfilled_placeholders,
 )
 
@@ -93,3 +96,22 @@ def test_malformed_template_file(tmp_path: Path) -> None:
     (tmp_path / "en.toml").write_text("[[template]\n", encoding="utf-8")
     with pytest.raises(TemplateError, match=r"en\.toml"):
         TemplateLibrary.load(tmp_path)
+
+
+def test_a_long_digit_run_is_scanned_in_linear_time() -> None:
+    # The amount pattern used to restart at every digit of a run: a 100,000-digit text took
+    # minutes. Linear scanning takes milliseconds; the bound only catches the quadratic case.
+    started = time.perf_counter()
+    assert extract_fields("1" * 100_000) == {}
+    assert extract_fields("退款 " + "9" * 100_000 + " 元")["refund_amount"].endswith("元")
+    assert time.perf_counter() - started < 5
+
+
+def test_values_that_look_like_placeholders_do_not_block_sending() -> None:
+    template = ReplyTemplate("t", "en", "T", "Hi {customer_name}, order {order_id}", (), ())
+    ticket = TicketContext(
+        "en", None, None, "where is order SD12345678", customer="{order_id}", order_id=" "
+    )
+    text, unfilled = fill(template, ticket)
+    assert unfilled == ()
+    assert text == "Hi ｛order_id｝, order SD12345678"

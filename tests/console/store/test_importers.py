@@ -1,12 +1,27 @@
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import quopri
 from pathlib import Path
 
 import pytest
 
-from console.store import parse_file
+from console.store import (
+    MAX_CUSTOMER_CHARS,
+    MAX_ID_CHARS,
+    MAX_MESSAGES,
+    MAX_METADATA_BYTES,
+    MAX_SUBJECT_CHARS,
+    TicketStore,
+    html_to_text,
+    parse_file,
+    strip_quoted,
+)
+from console.store.importers import eml_ticket_id
 from inference import InputFileError
+from inference.inputs import ENDS_MID_ROW
 
 
 def test_csv_columns_metadata_and_threads(tmp_path: Path) -> None:
@@ -51,6 +66,49 @@ def test_jsonl_threads_with_messages(tmp_path: Path) -> None:
     assert [r.reason for r in rejected] == ["message 1 has unknown author 'robot'", "missing id"]
 
 
+def test_jsonl_rows_sharing_an_id_extend_one_thread(tmp_path: Path) -> None:
+    # A row with a whole thread, then later rows with the same id: their messages are added
+    # in file order; the ticket's fields come from the first row.
+    f = tmp_path / "t.jsonl"
+    rows = [
+        {
+            "id": "T1",
+            "subject": "first subject",
+            "status": "pending",
+            "messages": [
+                {"author": "customer", "text": "where is it?"},
+                {"author": "agent", "text": "checking"},
+            ],
+        },
+        {"id": "T2", "text": "other ticket"},
+        {"id": "T1", "subject": "ignored", "text": "any news?"},
+        {"id": "T1", "messages": [{"author": "agent", "text": "shipped today"}]},
+    ]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert not rejected
+    by_id = {d.id: d for d in drafts}
+    assert [(m.author, m.body) for m in by_id["T1"].messages] == [
+        ("customer", "where is it?"),
+        ("agent", "checking"),
+        ("customer", "any news?"),
+        ("agent", "shipped today"),
+    ]
+    assert by_id["T1"].subject == "first subject" and by_id["T1"].status == "pending"
+
+
+def _eml(
+    body: bytes,
+    *,
+    content_type: str = "text/plain; charset=utf-8",
+    cte: str = "8bit",
+    headers: str = "From: Ann Lee <ann@example.com>\nSubject: Broken kettle\n"
+    "Message-ID: <abc@example.com>\n",
+) -> bytes:
+    head = f"{headers}Content-Type: {content_type}\nContent-Transfer-Encoding: {cte}\n\n"
+    return head.encode("ascii") + body
+
+
 def test_eml_message(tmp_path: Path) -> None:
     f = tmp_path / "m.eml"
     f.write_text(
@@ -65,15 +123,204 @@ def test_eml_message(tmp_path: Path) -> None:
     assert draft.subject == "Broken kettle"
     assert draft.messages[0].body == "It arrived broken."
     assert draft.id == "eml-abc@example.com"
+    assert draft.created_at == "2026-11-28T10:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("charset", "encoding"),
+    [("utf-8", "utf-8"), ("gbk", "gbk"), ("gb2312", "gbk"), ("big5", "big5")],
+)
+def test_eml_8bit_body_in_its_declared_charset(tmp_path: Path, charset: str, encoding: str) -> None:
+    text = "Très déçu 我的订单还没到" if encoding == "utf-8" else "我的订单还没到，太慢了"
+    if encoding == "big5":
+        text = "我的訂單還沒到，太慢了"
+    f = tmp_path / "m.eml"
+    f.write_bytes(
+        _eml(text.encode(encoding) + b"\n", content_type=f"text/plain; charset={charset}")
+    )
+    (draft,), rejected = parse_file(f)
+    assert not rejected
+    assert draft.messages[0].body == text
+
+
+def test_eml_repro_8bit_utf8(tmp_path: Path) -> None:
+    f = tmp_path / "e.eml"
+    f.write_bytes(
+        b"From: a@x.com\nSubject: s\nMessage-ID: <m1@x.com>\n"
+        b"Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        + "Très déçu 我的订单还没到\n".encode()
+    )
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == "Très déçu 我的订单还没到"
+    assert draft.customer == "a@x.com" and draft.id == "eml-m1@x.com"
+
+
+@pytest.mark.parametrize("cte", ["quoted-printable", "base64"])
+def test_eml_encoded_bodies(tmp_path: Path, cte: str) -> None:
+    text = "Très déçu, 我的订单还没到。\nWhere is my order?\n"
+    raw = text.encode("utf-8")
+    body = quopri.encodestring(raw) if cte == "quoted-printable" else base64.encodebytes(raw)
+    f = tmp_path / "m.eml"
+    f.write_bytes(_eml(body, cte=cte))
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == text.strip()
+
+
+def test_eml_encoded_words_and_raw_8bit_headers(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(
+        _eml(
+            b"hello",
+            headers="From: =?utf-8?B?5byg5LiJ?= <z@example.com>\n"
+            "Subject: =?gb2312?B?"
+            + base64.b64encode("我的订单".encode("gbk")).decode()
+            + "?= =?utf-8?Q?_tr=C3=A8s_d=C3=A9=C3=A7u?=\n",
+        )
+    )
+    (draft,), _ = parse_file(f)
+    assert draft.customer == "张三"
+    assert draft.subject == "我的订单 très déçu"
+    raw = (
+        "From: 李四 <l@example.com>\nSubject: 还没发货\nContent-Type: text/plain; charset=gbk\n"
+        "Content-Transfer-Encoding: 8bit\n\n什么时候发货？\n"
+    ).encode("gbk")
+    f.write_bytes(raw)
+    (draft,), _ = parse_file(f)
+    assert (draft.customer, draft.subject) == ("李四", "还没发货")
+    assert draft.messages[0].body == "什么时候发货？"
+    assert draft.id == "eml-" + hashlib.sha1(raw).hexdigest()
+
+
+def test_eml_without_charset_is_detected(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(
+        _eml("我的订单还没到，已经等了一个星期了\n".encode("gbk"), content_type="text/plain")
+    )
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == "我的订单还没到，已经等了一个星期了"
+
+
+def test_eml_with_unknown_charset_is_a_rejection(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(_eml(b"\xa4\xa4\xa4\xe5", content_type="text/plain; charset=x-klingon"))
+    drafts, rejected = parse_file(f)
+    assert drafts == []
+    assert [(r.where, r.reason) for r in rejected] == [("m.eml", "unknown charset 'x-klingon'")]
+    f.write_bytes(_eml(b"aGVsbG8=", content_type="text/plain; charset=base64"))
+    assert parse_file(f)[1][0].reason == "unknown charset 'base64'"
+
+
+def test_eml_mislabelled_latin1_utf8_is_not_mojibake(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(_eml("Très déçu\n".encode(), content_type="text/plain; charset=iso-8859-1"))
+    assert parse_file(f)[0][0].messages[0].body == "Très déçu"
+
+
+HTML_MAIL = """<html><head><title>Re: order</title>
+<style>p { color: red; } .x { font-family: Arial }</style>
+<script>alert("hi")</script></head>
+<body><div dir="ltr"><p>Hello,</p><p>My order&nbsp;#SD1234567 still hasn&#39;t arrived &amp;
+I&nbsp;am&nbsp;upset.</p><ul><li>kettle</li><li>cups</li></ul><br>Ann</div>
+<div class="gmail_quote"><div class="gmail_attr">On Mon, 23 Nov 2026 at 10:00, Shop
+&lt;help@shop.com&gt; wrote:<br></div>
+<blockquote class="gmail_quote">Dear customer, your order has shipped.</blockquote></div>
+</body></html>"""
+
+
+def test_html_only_mail_is_text_without_css_script_or_history(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(_eml(HTML_MAIL.encode(), content_type="text/html; charset=utf-8"))
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == (
+        "Hello,\n\nMy order #SD1234567 still hasn't arrived & I am upset.\n\nkettle\ncups\n\nAnn"
+    )
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div>Please refund.</div><div id="appendonsend"></div><hr><div id="divRplyFwdMsg">'
+        "<b>From:</b> Shop<br><b>Sent:</b> Monday</div><div>Your order shipped</div>",
+        '<div>Please refund.</div><hr><div id="x_divRplyFwdMsg">From: Shop</div>old text',
+        "<p>Please refund.</p><blockquote type=cite>Your order shipped</blockquote>",
+        '<p>Please refund.</p><div class="yahoo_quoted">Your order shipped</div>',
+        '<p>Please refund.</p><div class="moz-cite-prefix">On 1/1 Shop wrote:</div>'
+        "<blockquote>Your order shipped</blockquote>",
+        '<p>Please refund.</p><div style="display:none">Your order shipped</div>',
+    ],
+)
+def test_html_quoted_history_is_cut(markup: str) -> None:
+    assert html_to_text(markup) == "Please refund."
+
+
+def test_html_malformed_markup_reads_as_a_browser_shows_it() -> None:
+    # "<!" opens a bogus comment up to the next ">", which html.parser refuses to parse.
+    assert html_to_text("<p>Refund please<![ broken <b>now</b>") == "Refund pleasenow"
+    assert html_to_text("<p>Refund<![foo[ x ]]> please") == "Refund please"
+    assert html_to_text("a < b and c<d") == "a < b and c"
+    assert html_to_text('<p title="x>y">kept</p><a href="unclosed') == "kept"
+    assert html_to_text("<style>p{}</style><script>if (a<b) {}</script>ok") == "ok"
+    assert html_to_text("<head><style>x{}</style><p>no body tag") == "no body tag"
+    assert html_to_text("<p>a &#0; b &#xD800; c") == "a \ufffd b \ufffd c"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<a " * 30_000, '<a b="' * 30_000, "<!--" * 30_000, "</" * 50_000, "<p>" * 50_000],
+)
+def test_html_to_text_is_linear_on_unclosed_markup(markup: str) -> None:
+    # html.parser takes about 10 s on 24 KB of "<a "; this must not stall an import.
+    html_to_text(markup)
+
+
+@pytest.mark.parametrize(
+    "history",
+    [
+        "On Mon, 23 Nov 2026 at 10:00, Shop Support <help@shop.com> wrote:\nYour order shipped.",
+        "On Mon, 23 Nov 2026 at 10:00, Shop Support <\nhelp@shop.com> wrote:\nshipped.",
+        "-----Original Message-----\nFrom: Shop\nSent: Monday\nYour order shipped.",
+        "________________________________\nFrom: Shop <help@shop.com>\nSent: Monday\n"
+        "To: Ann\nSubject: Order\nYour order shipped.",
+        "在 2026年11月23日 10:00，客服 <help@shop.com> 写道：\n您的订单已发货。",
+        "发件人: 客服 <help@shop.com>\n发送时间: 2026年11月23日 10:00\n收件人: 我\n"
+        "主题: 订单\n已发货",
+        "------------------ 原始邮件 ------------------\n发件人: 客服\n已发货",
+        "> Your order shipped.\n> Thanks",
+    ],
+)
+def test_plain_quoted_history_is_cut(history: str) -> None:
+    assert strip_quoted(f"Still nothing here!\n请尽快处理\n\n{history}\n") == (
+        "Still nothing here!\n请尽快处理"
+    )
+
+
+def test_a_bare_forward_keeps_its_text() -> None:
+    text = "-----Original Message-----\nFrom: Shop\nSent: Monday\nYour order shipped."
+    assert strip_quoted(text) == text
+
+
+def test_message_ids_sharing_a_long_prefix_stay_distinct(tmp_path: Path) -> None:
+    prefix = "CAF" + "x" * 60
+    ids = []
+    for suffix in ("a@mail.gmail.com", "b@mail.gmail.com"):
+        f = tmp_path / f"{suffix[0]}.eml"
+        f.write_bytes(_eml(b"hello", headers=f"From: a@x.com\nMessage-ID: <{prefix}{suffix}>\n"))
+        ids.append(parse_file(f)[0][0].id)
+    assert ids == [f"eml-{prefix}a@mail.gmail.com", f"eml-{prefix}b@mail.gmail.com"]
+    long_id = "y" * 300 + "@x.com"
+    assert eml_ticket_id(long_id, b"") == "eml-" + hashlib.sha1(long_id.encode()).hexdigest()
+    assert eml_ticket_id("<short@x>".strip("<>"), b"") == "eml-short@x"
+    assert len(eml_ticket_id("z" * 1000, b"")) <= MAX_ID_CHARS
 
 
 @pytest.mark.parametrize(
     ("name", "content"),
     [
-        ("bad.jsonl", b'{"id": 1, "text": "ok"}\n{broken\n'),
         ("bin.csv", b"\x00\x01\x02PK\x03\x04"),
         ("notes.docx", b"whatever"),
         ("x.eml", b"just some text without headers"),
+        ("empty.csv", b""),
+        ("nocol.csv", b"id,subject\n1,hi\n"),
     ],
 )
 def test_unreadable_files_are_refused_whole(tmp_path: Path, name: str, content: bytes) -> None:
@@ -81,6 +328,90 @@ def test_unreadable_files_are_refused_whole(tmp_path: Path, name: str, content: 
     f.write_bytes(content)
     with pytest.raises(InputFileError):
         parse_file(f)
+
+
+def test_bad_rows_are_rejected_and_the_rest_imported(tmp_path: Path) -> None:
+    f = tmp_path / "bad.jsonl"
+    f.write_bytes(b'{"id": 1, "text": "ok"}\n{broken\n{"id": 3, "text": "fine"}\n')
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["1", "3"]
+    assert [r.where for r in rejected] == ["bad.jsonl:2"]
+    assert rejected[0].reason.startswith("invalid JSON")
+    f = tmp_path / "bad.csv"
+    f.write_text("id,text\nA,one\nB,two,surprise\nC,three\n", encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["A", "C"]
+    assert [(r.where, r.reason) for r in rejected] == [
+        ("bad.csv:3", "row has 3 fields, the header has 2")
+    ]
+
+
+def test_half_written_files_reject_the_cut_row(tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text('id,customer,text\nA,Ann,first\nB,Bob,"I am still typ', encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["A"]
+    assert [(r.where, r.reason) for r in rejected] == [("t.csv:3", ENDS_MID_ROW)]
+    f = tmp_path / "t.jsonl"
+    f.write_text('{"id": "A", "text": "first"}\n{"id": "B", "te', encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["A"]
+    assert [(r.where, r.reason) for r in rejected] == [("t.jsonl:2", ENDS_MID_ROW)]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "rows"),
+    [
+        ("cp1252", [("A", "Jürgen Müller", "Très déçu, le colis est arrivé cassé")]),
+        ("big5", [("A", "陳大文", "我的訂單還沒到，已經等了一個星期了")]),
+        ("gbk", [("A", "张三", "质量太差了")]),
+    ],
+)
+def test_legacy_encoded_csv_imports_exactly(
+    tmp_path: Path, encoding: str, rows: list[tuple[str, str, str]]
+) -> None:
+    f = tmp_path / "t.csv"
+    lines = "".join(f'{i},{c},"{t}"\n' for i, c, t in rows)
+    f.write_bytes(("id,customer,text\n" + lines).encode(encoding))
+    drafts, rejected = parse_file(f)
+    assert not rejected
+    assert [(d.id, d.customer, d.messages[0].body) for d in drafts] == rows
+
+
+@pytest.mark.parametrize(
+    ("created_at", "reason"),
+    [
+        (1e20, "unreadable created_at 1e+20"),
+        (-1e20, "unreadable created_at -1e+20"),
+        (10**30, "unreadable created_at 1000000000000000000000000000000"),
+        (True, "created_at must be a time, not true/false"),
+        ({"t": 1}, "created_at must be a time, not an object"),
+        ([2026], "created_at must be a time, not a list"),
+        ("10000-01-01T00:00:00", "unreadable created_at '10000-01-01T00:00:00'"),
+        ("0001-01-01T00:00:00+01:00", "unreadable created_at '0001-01-01T00:00:00+01:00'"),
+    ],
+)
+def test_impossible_times_are_rejections(tmp_path: Path, created_at: object, reason: str) -> None:
+    f = tmp_path / "t.jsonl"
+    f.write_text(
+        json.dumps({"id": "A", "text": "hi", "created_at": created_at})
+        + "\n"
+        + json.dumps({"id": "B", "text": "ok", "created_at": 1764324000})
+        + "\n",
+        encoding="utf-8",
+    )
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["B"]
+    assert drafts[0].created_at == "2025-11-28T10:00:00+00:00"
+    assert [(r.where, r.reason) for r in rejected] == [("t.jsonl:1", reason)]
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_times_are_rejections(tmp_path: Path, literal: str) -> None:
+    f = tmp_path / "t.jsonl"
+    f.write_text('{"id": "A", "text": "hi", "created_at": ' + literal + "}\n", encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert drafts == [] and rejected[0].reason.startswith("unreadable created_at")
 
 
 def test_huge_text_row_is_rejected_not_fatal(tmp_path: Path) -> None:
@@ -95,3 +426,128 @@ def test_huge_text_row_is_rejected_not_fatal(tmp_path: Path) -> None:
     drafts, rejected = parse_file(f)
     assert [d.id for d in drafts] == ["B"]
     assert "exceeds" in rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"id": "x" * (MAX_ID_CHARS + 1)}, f"id of {MAX_ID_CHARS + 1} characters exceeds"),
+        ({"customer": "c" * 201}, f"customer of 201 characters exceeds {MAX_CUSTOMER_CHARS}"),
+        ({"order_id": "9" * 101}, "order_id of 101 characters exceeds 100"),
+        ({"channel": "w" * 51}, "channel of 51 characters exceeds 50"),
+        ({"status": "closed"}, "unknown status 'closed'"),
+        ({"note": "n" * MAX_METADATA_BYTES}, "metadata of 20012 bytes exceeds 20000"),
+        ({"id": {"a": 1}}, "id must be text or a number, not an object"),
+        ({"customer": ["Ann"]}, "customer must be text, not a list"),
+        ({"subject": {"s": 1}}, "subject must be text, not an object"),
+        ({"messages": "hi"}, "messages must be a list, not str"),
+        ({"messages": [{"text": 5}]}, "message 1 text must be text, not int"),
+        ({"messages": [{"author": ["x"], "text": "a"}]}, "message 1 has unknown author ['x']"),
+        ({"messages": [{"text": "a", "created_at": 1e300}]}, "unreadable message 1 created_at"),
+        ({"messages": [{"text": "a", "created_at": False}]}, "message 1 created_at must be a"),
+        (
+            {"messages": [{"author": "customer", "text": "m"}] * (MAX_MESSAGES + 1)},
+            f"{MAX_MESSAGES + 1} messages exceed {MAX_MESSAGES} per ticket",
+        ),
+    ],
+)
+def test_field_limits_and_types_are_row_rejections(
+    tmp_path: Path, fields: dict[str, object], reason: str
+) -> None:
+    f = tmp_path / "t.jsonl"
+    row = {"id": "A", "text": "hello", **fields}
+    f.write_text(json.dumps(row) + "\n" + '{"id": "B", "text": "ok"}\n', encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert [d.id for d in drafts] == ["B"]
+    assert [r.where for r in rejected] == ["t.jsonl:1"]
+    assert rejected[0].reason.startswith(reason)
+
+
+def test_long_subject_is_cut_with_an_ellipsis(tmp_path: Path) -> None:
+    f = tmp_path / "t.jsonl"
+    f.write_text(json.dumps({"id": 7, "subject": "s" * 2000, "text": "hi"}) + "\n", "utf-8")
+    (draft,), _ = parse_file(f)
+    assert draft.id == "7"
+    assert len(draft.subject) == MAX_SUBJECT_CHARS and draft.subject.endswith("s…")
+
+
+def test_a_thread_over_the_message_limit_rejects_the_extra_row(tmp_path: Path) -> None:
+    f = tmp_path / "t.jsonl"
+    thread = [{"author": "customer", "text": f"m{i}"} for i in range(MAX_MESSAGES)]
+    f.write_text(
+        json.dumps({"id": "A", "messages": thread}) + "\n" + '{"id": "A", "text": "more"}\n',
+        encoding="utf-8",
+    )
+    (draft,), rejected = parse_file(f)
+    assert len(draft.messages) == MAX_MESSAGES
+    assert [r.where for r in rejected] == ["t.jsonl:2"]
+    assert "more than 500" in rejected[0].reason
+
+
+def test_second_text_column_is_kept_as_metadata(tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("id,text,review\nA,where is it,5 stars\n", encoding="utf-8")
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == "where is it" and draft.metadata == {"review": "5 stars"}
+
+
+def test_imported_drafts_can_be_stored(tmp_path: Path) -> None:
+    f = tmp_path / "t.jsonl"
+    rows = [
+        {"id": 1, "text": "a\u2028b", "created_at": 0, "meta": {"k": [1, 2.5, None]}},
+        {"id": "x" * MAX_ID_CHARS, "text": "edge", "created_at": "9999-12-31T00:00:00"},
+    ]
+    f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    drafts, rejected = parse_file(f)
+    assert not rejected
+    store = TicketStore(tmp_path / "store.db")
+    try:
+        report = store.import_tickets(drafts, f.name, rejected)
+    finally:
+        store.close()
+    assert report.added == 2
+
+
+def test_eml_body_selection_skips_attachments_and_forwarded_mail(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(
+        b"From: a@x.com\nSubject: s\nContent-Type: multipart/mixed; boundary=XX\n\n"
+        b"--XX\nContent-Type: text/plain\nContent-Disposition: attachment\n\nattached log\n"
+        b"--XX\nContent-Type: message/rfc822\n\nFrom: shop\nSubject: old\n\nold mail\n"
+        b"--XX\nContent-Type: multipart/alternative; boundary=YY\n\n"
+        b"--YY\nContent-Type: text/plain; charset=utf-8\n\n \n"
+        b"--YY\nContent-Type: text/html; charset=utf-8\n\n<p>the real question</p>\n"
+        b"--YY--\n--XX--\n"
+    )
+    (draft,), _ = parse_file(f)
+    assert draft.messages[0].body == "the real question"
+
+
+def test_eml_nested_too_deep_is_a_rejection(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    nested = b"".join(
+        b"--X%d\nContent-Type: multipart/mixed; boundary=X%d\n\n" % (i, i + 1) for i in range(40)
+    )
+    f.write_bytes(
+        b"From: a@x.com\nSubject: s\nContent-Type: multipart/mixed; boundary=X0\n\n"
+        + nested
+        + b"--X40\nContent-Type: text/plain\n\nhello\n"
+    )
+    drafts, rejected = parse_file(f)
+    assert drafts == [] and "nested MIME parts" in rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        ("=?x\x00y?Q?abc?=", "abc"),  # a charset name Python's codec lookup chokes on
+        ("=?utf-8?B?!!!?= tail", " tail"),
+        ("literal \\u12 and =?utf-8?Q?=E4=BD=A0?=", "literal \\u12 and 你"),
+        ("=?UTF-8?B?5oiR?=  =?UTF-8?B?55qE?= end", "我的 end"),
+    ],
+)
+def test_eml_odd_encoded_words(tmp_path: Path, subject: str, expected: str) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(b"From: a@x.com\nSubject: " + subject.encode() + b"\n\nhello\n")
+    (draft,), _ = parse_file(f)
+    assert draft.subject == expected.strip()

@@ -189,7 +189,9 @@ def test_a_write_locked_for_too_long_fails_clearly_and_stores_nothing(
     holder.start()
     started.wait()
     try:
-        with pytest.raises(StoreError, match=r"sentiment of ticket T1 was not saved: .*locked"):
+        with pytest.raises(
+            StoreError, match=r"could not save the sentiment of ticket T1: .*locked"
+        ):
             store.correct("T1", "sentiment", "negative", "agent-x")
     finally:
         holder.join()
