@@ -329,7 +329,7 @@ def _cmd_gui(args: argparse.Namespace, root: Path) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, root: Path) -> int:
-    from console.services.desk import describe_import, import_path, open_scorer, open_store
+    from console.services.desk import describe_import, import_path, open_store
     from console.services.scoring_loop import score_all_pending
 
     store = open_store(root)
@@ -346,10 +346,7 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
             for rejection in report.rejected:
                 print(f"  rejected {rejection.where}: {rejection.reason}")
         if not args.no_score:
-            active = open_scorer(root)
-            if active.fallback is not None:
-                print(f"sentidesk: warning: {active.fallback}", file=sys.stderr)
-            print(f"scored {score_all_pending(store, active.scorer)} tickets")
+            print(f"scored {score_all_pending(store, _active_scorer(root))} tickets")
     finally:
         store.close()
     return status

@@ -745,15 +745,28 @@ def crash_table(report: CrashReport) -> str:
         ("writer failures", str(len(report.writer_failures))),
         ("seconds", f"{report.seconds:.1f}"),
     ]
+    extra = (
+        ("new db failures", report.fresh_open_failures),
+        ("writer failures", report.writer_failures),
+    )
+    return _report(rows, v, extra)
+
+
+def _report(
+    rows: Sequence[tuple[str, str]],
+    v: Verification,
+    extra: Sequence[tuple[str, Sequence[str]]] = (),
+) -> str:
+    """The table, then the first problems of each kind, so a failure shows what was lost."""
     lines = _table(rows)
-    for title, items in (
+    problems = (
         ("missing", v.missing),
         ("half-writes", v.half_writes),
         ("stored twice", v.duplicates),
         ("stale corrections", v.stale_corrections),
-        ("new db failures", report.fresh_open_failures),
-        ("writer failures", report.writer_failures),
-    ):
+        *extra,
+    )
+    for title, items in problems:
         lines += [f"{title}: {item}" for item in items[:10]]
     return "\n".join(lines)
 
@@ -900,15 +913,7 @@ def concurrent_table(report: ConcurrentReport) -> str:
         ("store reopens", "yes" if v.reopens else f"no ({v.reopen_error})"),
         ("seconds", f"{report.seconds:.1f}"),
     ]
-    lines = _table(rows)
-    for title, items in (
-        ("missing", v.missing),
-        ("half-writes", v.half_writes),
-        ("stored twice", v.duplicates),
-        ("stale corrections", v.stale_corrections),
-    ):
-        lines += [f"{title}: {item}" for item in items[:10]]
-    return "\n".join(lines)
+    return _report(rows, v)
 
 
 def main() -> int:

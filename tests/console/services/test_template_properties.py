@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.services import TemplateLibrary, TicketContext, extract_fields
 from console.services.templates import ReplyTemplate, fill, unfilled_placeholders
 from tests.console.store.test_importer_properties import (
-    CI_EXAMPLES,
     NO_SURROGATES,
     Outcome,
     Property,
@@ -126,18 +123,7 @@ TEMPLATE_PROPERTY = Property("template fill", template_cases(), check_template)
 
 
 def test_template_rendering_property(tmp_path: Path) -> None:
-    @settings(
-        max_examples=CI_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(TEMPLATE_PROPERTY.cases)
-    def run(case: Any) -> None:
-        TEMPLATE_PROPERTY.check(case, tmp_path)
-
-    run()
+    TEMPLATE_PROPERTY.run_ci(tmp_path)
 
 
 @pytest.mark.parametrize("value", ["{order_id}", "{{customer_name}}", "\\1 \\g<0>", "$1"])

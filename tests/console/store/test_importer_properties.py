@@ -110,6 +110,22 @@ class Property:
     cases: st.SearchStrategy[Any]
     check: Callable[[Any, Path], Outcome]
 
+    def run_ci(self, folder: Path) -> None:
+        """The CI-sized run: a fixed set of examples, the same on every machine."""
+
+        @settings(
+            max_examples=CI_EXAMPLES,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(self.cases)
+        def run(case: Any) -> None:
+            self.check(case, folder)
+
+        run()
+
 
 # -- shared checks -----------------------------------------------------------------------------
 
@@ -736,20 +752,7 @@ PROPERTIES = (
 
 @pytest.mark.parametrize("prop", PROPERTIES, ids=[p.name for p in PROPERTIES])
 def test_importer_property(prop: Property, tmp_path_factory: pytest.TempPathFactory) -> None:
-    folder = tmp_path_factory.mktemp(prop.name)
-
-    @settings(
-        max_examples=CI_EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-    @given(prop.cases)
-    def run(case: Any) -> None:
-        prop.check(case, folder)
-
-    run()
+    prop.run_ci(tmp_path_factory.mktemp(prop.name))
 
 
 @given(
