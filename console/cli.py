@@ -339,7 +339,7 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
             try:
                 report = import_path(store, path)
             except SentideskError as exc:
-                print(f"sentidesk: {path}: {exc}", file=sys.stderr)
+                print(f"sentidesk: error: {exc}", file=sys.stderr)
                 status = 2
                 continue
             print(describe_import(report))

@@ -55,14 +55,14 @@ def main() -> None:
     from console.qt.app import build_window, create_application
     from console.qt.i18n import Translations
     from console.qt.workers import Workers
-    from inference import ModelRegistry, models_dir
+    from inference import ModelRegistry, models_dir, open_active_scorer
 
     app = create_application()
     translations = Translations()
     translations.install(args.language)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        active = ModelRegistry(models_dir(args.data_dir)).active_path()
+        active = open_active_scorer(models_dir(args.data_dir)).scorer.model_dir
         shutil.copytree(active, models_dir(root) / active.name)
         ModelRegistry(models_dir(root)).activate(active.name)
         loop = QEventLoop(app)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from console.qt.workers import Workers
 from console.services.desk import open_scorer
 from console.services.queue import QueueFilter, QueueOrder
 from console.store import MessageDraft, TicketDraft, TicketStore, scored_text
-from inference import ModelRegistry, models_dir
+from inference import ModelRegistry, models_dir, open_active_scorer
 
 
 def _drafts(n: int, prefix: str, rng: random.Random) -> list[TicketDraft]:
@@ -231,8 +232,10 @@ def run_ui_bench(source_root: Path, tickets: int = 50_000, backlog: int = 10_000
     import shutil
 
     rng = random.Random(7)
-    registry = ModelRegistry(models_dir(source_root))
-    active = registry.active_path()
+    loaded = open_active_scorer(models_dir(source_root))
+    if loaded.fallback is not None:
+        print(f"sentidesk: warning: {loaded.fallback}", file=sys.stderr)
+    active = loaded.scorer.model_dir
     with tempfile.TemporaryDirectory(prefix="sentidesk-bench-") as tmp:
         root = Path(tmp)
         target = ModelRegistry(models_dir(root))

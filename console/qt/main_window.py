@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         #: writes the agent asked for that are queued or running on the database worker
         self._writes: set[asyncio.Future[Any]] = set()
         self._closing = False
+        #: a write failed while the window was closing: it stays open once to show that
+        self._close_blocked = False
+        self._inbox_busy = False
+        self._inbox_again = False
         self._selected_at = 0.0
         self.inbox = Inbox(self.paths.inbox)
         self.first_paint_ms: float | None = None
@@ -493,22 +497,28 @@ class MainWindow(QMainWindow):
         ticket_id: str | None,
         done: Callable[[], None] | None,
     ) -> None:
+        # one notice per kind of change: a later, different write that works must not hide
+        # that this one failed
+        key = f"write:{what}"
         try:
             await asyncio.shield(future)
         except Exception as exc:
-            if not isinstance(exc, SentideskError):
+            if isinstance(exc, SentideskError):
+                log.warning("%s", exc)
+                reason = describe(exc)
+            else:
                 log.error("%s failed", what, exc_info=exc)
-            reason = (
-                describe(exc) if isinstance(exc, SentideskError) else f"{what}: {describe(exc)}"
-            )
+                reason = f"{what}: {describe(exc)}"
             message = tr("Your change was not saved. %s") % (reason[:1].upper() + reason[1:])
-            self.notices.show_notice("write", message, "error")
+            if self._closing:
+                self._close_blocked = True
+            self.notices.show_notice(key, message, "error")
             self.statusBar().showMessage(message, 15000)
             self.writeFailed.emit(message)
             if ticket_id is not None and not self._closing:
                 await self._refresh_ticket(ticket_id)
             return
-        self.notices.clear("write")
+        self.notices.clear(key)
         if done is not None:
             done()
         if ticket_id is not None and not self._closing:
@@ -628,13 +638,26 @@ class MainWindow(QMainWindow):
         at a time; look again later for files still being written."""
         if self.store is None:
             return
-        ready, again = await self.workers.db(self.inbox.scan)
-        for path in ready:
-            outcome = await self.workers.db(self.inbox.take, self.store, path)
-            if outcome is not None:
-                await self._show_inbox_outcome(outcome)
-                again = again or outcome.filed_as is None
-        if again:
+        if self._inbox_busy:
+            # the folder changed while files are being taken (our own moves do that): one
+            # more scan afterwards, never two at once taking the same file
+            self._inbox_again = True
+            return
+        self._inbox_busy = True
+        try:
+            again = True
+            while again:
+                self._inbox_again = False
+                ready, settling = await self.workers.db(self.inbox.scan)
+                for path in ready:
+                    outcome = await self.workers.db(self.inbox.take, self.store, path)
+                    if outcome is not None:
+                        await self._show_inbox_outcome(outcome)
+                        settling = settling or outcome.filed_as is None
+                again = self._inbox_again
+        finally:
+            self._inbox_busy = False
+        if settling:
             self._inbox_retry.start()
 
     async def _show_inbox_outcome(self, outcome: InboxOutcome) -> None:
@@ -738,12 +761,15 @@ class MainWindow(QMainWindow):
                 self.panel.reply_sent()
             self.statusBar().showMessage(tr("Reply sent"), 5000)
 
-        self.run_write(
+        # no second Send of the same reply while the first is waiting for the database
+        self.panel.set_sending(True)
+        future = self.run_write(
             tr("the reply to ticket %s") % draft.ticket_id,
             functools.partial(send_reply, self.store, draft, self.agent_name),
             draft.ticket_id,
             sent,
         )
+        future.add_done_callback(lambda _f: self.panel.set_sending(False))
 
     async def _refresh_ticket(self, ticket_id: str) -> None:
         if self.store is None:
@@ -756,7 +782,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Close once every pending write is stored; say so if that takes a moment."""
-        if self._writes:
+        if self._close_blocked:
+            self._close_blocked = False  # the agent saw why and closes anyway
+        elif self._writes:
             event.ignore()
             if not self._closing:
                 self._closing = True
@@ -779,6 +807,20 @@ class MainWindow(QMainWindow):
         note.start(int(SAVING_NOTE_AFTER_SECONDS * 1000))
         await self._flush_writes()
         note.stop()
+        self.notices.clear("closing")
+        if self._close_blocked:
+            # Closing would throw away what could not be saved; say so and stay open. The
+            # agent can copy the text or try again; closing once more discards it.
+            self._closing = False
+            self.notices.show_notice(
+                "closing",
+                tr(
+                    "The window stayed open because a change could not be saved (see above). "
+                    "Try again, or close the window again to discard it."
+                ),
+                "error",
+            )
+            return
         self.close()
 
     # -- keyboard -----------------------------------------------------------------------

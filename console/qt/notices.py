@@ -77,5 +77,5 @@ class NoticeBar(QWidget):
         entry = self._notices.get(key)
         return None if entry is None else entry[1].text()
 
-    def keys(self) -> list[str]:
+    def shown(self) -> list[str]:
         return list(self._notices)

@@ -8,6 +8,7 @@ comparison. All rows come from the database worker; this class never touches SQL
 
 from __future__ import annotations
 
+import html
 import time
 from bisect import bisect_left
 from collections import Counter
@@ -132,7 +133,9 @@ class QueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == "subject":
-            return f"{row.subject}\n{row.preview}"
+            # Qt guesses whether a tooltip is markup; the customer's words must stay text
+            text = html.escape(f"{row.subject}\n{row.preview}").replace("\n", "<br>")
+            return f"<p>{text}</p>"
         if role == Qt.ItemDataRole.ToolTipRole and column == "sentiment" and row.overridden:
             return tr("Corrected by an agent (model said: %s)") % (row.predicted_sentiment or "-")
         if role == Qt.ItemDataRole.ForegroundRole and column == "sentiment" and row.sentiment:

@@ -82,6 +82,7 @@ class TicketPanel(QWidget):
         self._suggestion_text: str | None = None
         self._opened_at = time.monotonic()
         self._updating = False
+        self._sending = False
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -369,11 +370,18 @@ class TicketPanel(QWidget):
             self.unfilled.setText(tr("Fill in before sending: %s") % ", ".join(names))
         else:
             self.unfilled.setText("")
-        self.send.setEnabled(bool(self.editor.toPlainText().strip()) and not names)
+        self.send.setEnabled(
+            bool(self.editor.toPlainText().strip()) and not names and not self._sending
+        )
+
+    def set_sending(self, sending: bool) -> None:
+        """While a reply is being stored, Send is off (a second press would store it twice)."""
+        self._sending = sending
+        self._unfilled_changed(list(self.editor.unfilled()))
 
     def request_send(self) -> None:
         """Emit ``sendRequested`` if the reply is complete (the button mirrors this rule)."""
-        if self.detail is None:
+        if self.detail is None or self._sending:
             return
         body = self.editor.toPlainText().strip()
         if not body or self.editor.unfilled():

@@ -4,8 +4,9 @@ Thread: database worker (it reads files and writes the store).
 
 * A file is taken only once it has stopped changing for ``settle_seconds``, so a file still
   being copied in is not read half-written.
-* Handled files are remembered by content hash, not by name: a later file with the same
-  name but new content is imported too, and lands beside the first under a new name.
+* Files are known by content, not by name: a later file with the same name is imported
+  too and lands beside the first under a new name; only a file whose move failed (left in
+  the inbox) is remembered by its content hash, so it is not imported again and again.
 * A file that cannot be imported goes to ``failed/`` with a ``.reason.txt``; one whose rows
   were partly refused goes to ``imported/`` with a ``.rejected.txt``. A file the store could
   not take (the database locked, the disk full) stays in the inbox for the next attempt.
@@ -46,7 +47,8 @@ class Inbox:
     def __init__(self, folder: Path, settle_seconds: float = SETTLE_SECONDS) -> None:
         self.folder = folder
         self.settle_seconds = settle_seconds
-        self._handled: set[str] = set()
+        #: content hashes of files imported but stuck in the inbox (the move failed)
+        self._stuck: set[str] = set()
 
     def scan(self, now: float | None = None) -> tuple[list[Path], bool]:
         """Files ready to take, oldest first, and whether others are still being written."""
@@ -72,13 +74,15 @@ class Inbox:
         return [p for _, p in sorted(ready)], settling
 
     def take(self, store: TicketStore, path: Path) -> InboxOutcome | None:
-        """Import one ready file and file it away. ``None`` if its content was handled
-        already in this session (a copy the move could not remove)."""
+        """Import one ready file and file it away. ``None`` if it is gone (taken meanwhile)
+        or is a file this session imported but could not move out of the inbox."""
         try:
             digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            return None
         except OSError as exc:
             return InboxOutcome(path, None, f"cannot read {path.name}: {exc.strerror}", None)
-        if digest in self._handled:
+        if digest in self._stuck:
             return None
         report: ImportReport | None = None
         error: str | None = None
@@ -98,8 +102,10 @@ class Inbox:
             # the inbox: the file goes to failed/ with the error, the trace to the log.
             log.exception("importing %s failed", path)
             error = f"{path.name}: unexpected error ({type(exc).__name__}: {exc})"
-        self._handled.add(digest)
-        return InboxOutcome(path, report, error, self._file_away(path, report, error))
+        filed = self._file_away(path, report, error)
+        if filed == path:
+            self._stuck.add(digest)
+        return InboxOutcome(path, report, error, filed)
 
     def _file_away(self, path: Path, report: ImportReport | None, error: str | None) -> Path:
         folder = self.folder / ("failed" if error is not None else "imported")

@@ -157,6 +157,7 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
     if not tid:
         raise _RejectError("missing id")
     created = _time(record.get("created_at"))
+    timed = record.get("created_at") not in (None, "")
     used = set(KNOWN_COLUMNS)
     raw_messages = record.get("messages")
     if raw_messages is not None and not isinstance(raw_messages, list):
@@ -182,6 +183,7 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
         created_at=created,
         status=status,
         metadata=_metadata(record, used),
+        timed=timed,
     )
 
 
@@ -237,9 +239,9 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     # A display name too long for the customer field still leaves the address to show.
     name = mail.sender_name if len(mail.sender_name) <= MAX_CUSTOMER_CHARS else ""
     try:
-        created = _time(mail.date.isoformat() if mail.date else None)
+        created = _time(mail.date.isoformat()) if mail.date else None
     except _RejectError:
-        created = _now()  # a mail was sent at some time; an absurd Date header is no reason
+        created = None  # a mail was sent at some time; an absurd Date header is no reason
     record = {
         "id": eml_ticket_id(mail.message_id, data),
         "subject": mail.subject,

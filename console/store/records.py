@@ -29,6 +29,9 @@ class TicketDraft:
     created_at: str = ""
     status: str = "open"
     metadata: dict[str, Any] = field(default_factory=dict)
+    #: False when the file gave no time and ``created_at`` is the import time: a re-import
+    #: then keeps the times stored the first time instead of "updating" them to now
+    timed: bool = True
 
 
 @dataclass(frozen=True)

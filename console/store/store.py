@@ -292,6 +292,11 @@ class TicketStore:
         ).fetchall()
         console = [m for m in stored if m[4] != "import"]
         imported = [(a, b, c) for _, a, b, c, origin in stored if origin == "import"]
+        if not draft.timed:
+            # The file has no times: the stored ones (from the first import) stand, and
+            # only messages new since then take this import's time.
+            fields["created_at"], fields["created_ts"] = old["created_at"], old["created_ts"]
+            incoming = _keep_stored_times(incoming, imported)
         # An export from the shop's mail system may contain the replies sent from here:
         # keep the console's copy (it links to its reply record) instead of a duplicate.
         sent = {" ".join(m[2].split()) for m in console}
@@ -683,6 +688,18 @@ def _epoch(value: str) -> float:
         return parse_time(value)
     except (ValueError, OverflowError):
         return math.inf
+
+
+def _keep_stored_times(
+    incoming: Sequence[tuple[str, str, str]], imported: Sequence[tuple[str, str, str]]
+) -> list[tuple[str, str, str]]:
+    """``incoming`` with the stored time of each message that is already stored in place."""
+    kept = list(incoming)
+    for i, (author, body, _) in enumerate(incoming[: len(imported)]):
+        if imported[i][:2] != (author, body):
+            break
+        kept[i] = (author, body, imported[i][2])
+    return kept
 
 
 def _customer_wrote_after(

@@ -212,6 +212,10 @@
         <translation>工单 %s 的回复</translation>
     </message>
     <message>
+        <source>The window stayed open because a change could not be saved (see above). Try again, or close the window again to discard it.</source>
+        <translation>由于有更改未能保存（见上方），窗口未关闭。请重试，或再次关闭窗口以放弃该更改。</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>

@@ -85,6 +85,7 @@ def test_a_failed_write_is_shown_and_the_widget_shows_the_stored_value(
     isolated_data_dir: Path,
     run: Callable[..., Any],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     win = open_window()
     _wait_scored(qtbot, win)  # no scoring writes compete for the lock below
@@ -107,15 +108,21 @@ def test_a_failed_write_is_shown_and_the_widget_shows_the_stored_value(
     finally:
         holder.join()
     assert "not saved" in failed.args[0] and "locked" in failed.args[0]
-    notice = win.notices.text("write")
-    assert notice is not None and "locked" in notice
+    assert "could not save the sentiment" in caplog.text  # and in the log
+    caplog.clear()
+    (key,) = [k for k in win.notices.shown() if k.startswith("write:")]
+    assert "locked" in (win.notices.text(key) or "")
     # …and, once the store refused it, what is really stored
     qtbot.waitUntil(lambda: win.panel.sentiment.currentData() == before)
     assert run(win.workers.db(win.store.rows, "corrections")) == []
 
+    ticket_id = win.panel.detail.id if win.panel.detail else ""
+    with qtbot.waitSignal(win.storeChanged, timeout=10_000):
+        win.apply_status(ticket_id, "solved")  # another change that works…
+    assert win.notices.text(key) is not None  # …does not hide that this one failed
     with qtbot.waitSignal(win.storeChanged, timeout=10_000):
         win.panel.relabel(target)  # the lock is gone: the same action now works
-    assert win.notices.text("write") is None
+    assert win.notices.text(key) is None
 
 
 def test_closing_right_after_send_waits_for_the_reply(
@@ -136,10 +143,11 @@ def test_closing_right_after_send_waits_for_the_reply(
 
     monkeypatch.setattr(main_window_module, "send_reply", slow_send)
     notes: list[str] = []
-    win.notices.changed.connect(lambda: notes.extend(win.notices.keys()))
+    win.notices.changed.connect(lambda: notes.extend(win.notices.shown()))
     body = "Dear customer," + " we are sorry for the delay." * 200
     with qtbot.waitSignal(win.closed, timeout=20_000):
         win.send_reply(ReplyDraft(ticket_id, body, None, None, 3.0))
+        assert not win.panel.send.isEnabled()  # a second press would store it twice
         win.close()
     assert "closing" in notes  # it said why the window did not close at once
     run(win.shutdown())
@@ -150,6 +158,54 @@ def test_closing_right_after_send_waits_for_the_reply(
         assert store.ticket(ticket_id).messages[-1].body == body
     finally:
         store.close()
+
+
+def test_a_write_failing_while_closing_keeps_the_window_open_once(
+    qtbot: QtBot,
+    open_window: Callable[..., MainWindow],
+    active_model: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    win = open_window()
+    ticket_id = _first_ticket(qtbot, win)
+
+    def locked(*args: Any) -> None:
+        time.sleep(0.2)
+        raise StoreError("could not save the reply: the database is locked by another program")
+
+    monkeypatch.setattr(main_window_module, "send_reply", locked)
+    closed: list[bool] = []
+    win.closed.connect(lambda: closed.append(True))
+    win.send_reply(ReplyDraft(ticket_id, "Sorry for the wait!", None, None, 3.0))
+    win.close()
+    qtbot.waitUntil(lambda: "stayed open" in (win.notices.text("closing") or ""))
+    assert win.isVisible() and closed == []
+    assert any(k.startswith("write:") for k in win.notices.shown())
+    assert "locked" in caplog.text
+    caplog.clear()
+    with qtbot.waitSignal(win.closed, timeout=5_000):
+        win.close()  # the agent has seen why, and closes anyway
+
+
+def test_several_inbox_files_at_start_are_all_taken_once(
+    qtbot: QtBot,
+    open_window: Callable[..., MainWindow],
+    active_model: str,
+    isolated_data_dir: Path,
+) -> None:
+    inbox = isolated_data_dir / "inbox"
+    inbox.mkdir(parents=True)
+    for number in range(4):
+        (inbox / f"f{number}.csv").write_text(f"id,text\nI{number},parcel late\n", "utf-8")
+    old = time.time() - 60
+    for path in inbox.iterdir():
+        os.utime(path, (old, old))
+    win = open_window()
+    qtbot.waitUntil(lambda: len(list((inbox / "imported").glob("*.csv"))) == 4, timeout=10_000)
+    qtbot.wait(300)  # let any second scan the moves triggered run
+    assert win.notices.text("inbox") is None
+    assert all(win.model.row_of(f"I{n}") >= 0 for n in range(4))
 
 
 def test_bad_inbox_files_never_stop_the_console_from_starting(
@@ -279,6 +335,9 @@ def test_customer_strings_are_never_rendered_as_rich_text(
     tickets.write_text(json.dumps(row) + "\n", "utf-8")
     run(win.import_files([tickets]))
     _first_ticket(qtbot, win)
+    subject = win.model.index(0, win.model.COLUMNS.index("subject"))
+    tooltip = subject.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Mallory" in tooltip and "<b>Mallory" not in tooltip  # escaped, not markup
     for label in win.findChildren(QLabel):
         text = label.text()
         if "Mallory" not in text:

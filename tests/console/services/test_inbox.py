@@ -39,20 +39,29 @@ def test_temporary_and_hidden_files_are_left_alone(inbox: Inbox) -> None:
     assert inbox.scan() == ([], False)
 
 
-def test_same_name_twice_is_imported_twice_and_both_kept(inbox: Inbox, store: TicketStore) -> None:
+@pytest.mark.parametrize("same_content", [False, True])
+def test_same_name_twice_is_imported_twice_and_both_kept(
+    inbox: Inbox, store: TicketStore, same_content: bool
+) -> None:
     path = inbox.folder / "new.csv"
     for number in (1, 2):
-        path.write_text(f"id,text\nT{number},parcel {number} is late\n", "utf-8")
+        ticket = 1 if same_content else number
+        path.write_text(f"id,text\nT{ticket},parcel {ticket} is late\n", "utf-8")
         _age(path)
         (ready,), _ = inbox.scan()
         outcome = inbox.take(store, ready)
         assert outcome is not None and outcome.report is not None
-        assert outcome.report.added == 1
+        assert outcome.report.taken == 1
     assert sorted(p.name for p in (inbox.folder / "imported").iterdir()) == [
         "new-2.csv",
         "new.csv",
     ]
-    assert {r.id for r in store.queue_rows()} == {"T1", "T2"}
+    assert list(inbox.folder.glob("*.csv")) == []
+    assert {r.id for r in store.queue_rows()} == ({"T1"} if same_content else {"T1", "T2"})
+
+
+def test_a_file_taken_meanwhile_is_no_error(inbox: Inbox, store: TicketStore) -> None:
+    assert inbox.take(store, inbox.folder / "gone.csv") is None
 
 
 def test_content_already_handled_is_not_imported_again(

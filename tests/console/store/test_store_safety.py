@@ -263,3 +263,30 @@ def test_statements_keep_trigger_bodies_whole() -> None:
     CREATE TRIGGER t BEFORE DELETE ON a BEGIN SELECT RAISE(ABORT, 'no'); END;
     """
     assert len(list(statements(script))) == 2
+
+
+def test_reimport_of_a_file_without_times_changes_nothing_and_keeps_the_reply(
+    store: TicketStore, tmp_path: Path
+) -> None:
+    from console.services.desk import import_path
+
+    tickets = tmp_path / "t.csv"
+    tickets.write_text("id,subject,text\nT1,Late,My order is late\n", "utf-8")
+    import_path(store, tickets)
+    first = store.ticket("T1").created_at
+    store.save_reply(reply(), "agent-x")
+    time.sleep(1.1)  # the import time, which stands in for the missing one, moves on
+
+    again = import_path(store, tickets)
+
+    assert (again.updated, again.unchanged, again.reopened) == (0, 1, 0)
+    detail = store.ticket("T1")
+    assert detail.created_at == first
+    assert detail.status == "pending"
+    assert [m.author for m in detail.messages] == ["customer", "agent"]
+
+    time.sleep(1.1)
+    tickets.write_text("id,subject,text\nT1,Late,My order is late\nT1,Late,Hello??\n", "utf-8")
+    grown = import_path(store, tickets)
+    assert (grown.updated, grown.reopened) == (1, 1)
+    assert [m.body for m in store.ticket("T1").messages][-1] == "Hello??"
