@@ -115,6 +115,34 @@ def _parser() -> argparse.ArgumentParser:
     ui.add_argument("--tickets", type=int, default=50_000)
     ui.add_argument("--backlog", type=int, default=10_000)
     ui.add_argument("--json", type=Path, dest="json_out")
+
+    user = sub.add_parser("user", help="add and list console accounts")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add_user = user_sub.add_parser(
+        "add",
+        parents=[common],
+        help="add an agent or supervisor account",
+        description="Add an account. The store's first account must be a supervisor and "
+        "needs no --user; every later one needs --user with a supervisor, whose password is "
+        "asked for first.",
+    )
+    add_user.add_argument("name")
+    add_user.add_argument("--role", choices=["supervisor", "agent"], required=True)
+    add_user.add_argument(
+        "--user",
+        dest="actor",
+        metavar="ACTOR",
+        help="the supervisor adding the account (required once the store has accounts)",
+    )
+    add_user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read passwords from stdin, one per line, instead of asking: with --user, the "
+        "first line is ACTOR's password and the second the new account's; without it, the "
+        "first line is the new account's",
+    )
+    list_users = user_sub.add_parser("list", parents=[common], help="list accounts")
+    list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
     return parser
 
 
@@ -360,6 +388,56 @@ def _cmd_headless(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _read_password(from_stdin: bool, whose: str, confirm: bool = False) -> str:
+    """The password of ``whose``: the next line of stdin, or a hidden prompt (asked twice
+    when ``confirm``). It is never echoed, logged or kept."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise SentideskError(f"stdin ended before the password of {whose}")
+        return line.rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass(f"Password of {whose}: ")
+    if confirm and getpass.getpass(f"Repeat the password of {whose}: ") != password:
+        raise SentideskError("the two passwords differ; nothing was changed")
+    return password
+
+
+def _cmd_user(args: argparse.Namespace, root: Path) -> int:
+    from dataclasses import asdict
+
+    from console.services.accounts import PermissionDenied, add_user, authenticate, list_users
+    from console.services.desk import open_store
+
+    store = open_store(root)
+    try:
+        if args.user_command == "list":
+            accounts = list_users(store)
+            if args.as_json:
+                print(json.dumps([asdict(a) for a in accounts], ensure_ascii=False, indent=2))
+                return 0
+            width = max([len("name"), *(len(a.name) for a in accounts)])
+            print(f"{'name':<{width}}  {'role':<10}  {'created':<25}  disabled")
+            for a in accounts:
+                disabled = "yes" if a.disabled else "no"
+                print(f"{a.name:<{width}}  {a.role:<10}  {a.created_at:<25}  {disabled}")
+            return 0
+        actor = None
+        if args.actor is not None:
+            actor = authenticate(store, args.actor, _read_password(args.password_stdin, args.actor))
+        elif store.user_count():
+            raise PermissionDenied(
+                "the store already has accounts: pass --user with a supervisor's name"
+            )
+        password = _read_password(args.password_stdin, f"the new account {args.name}", confirm=True)
+        account = add_user(store, args.name, args.role, password, actor)
+        print(f"added {account.role} {account.name}")
+        return 0
+    finally:
+        store.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -377,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": _cmd_import,
         "headless": _cmd_headless,
         "bench-ui": _cmd_bench_ui,
+        "user": _cmd_user,
     }
     try:
         return commands[args.command](args, data_dir(args.data_dir))

@@ -1,5 +1,20 @@
-"""Qt-free services of the console: scoring stored tickets, reply templates, headless runs."""
+"""Qt-free services of the console: scoring stored tickets, reply templates, headless runs,
+accounts and permissions."""
 
+from console.services.accounts import (
+    Account,
+    AccountError,
+    LoginError,
+    LoginThrottledError,
+    PermissionDenied,
+    add_user,
+    authenticate,
+    hash_password,
+    list_users,
+    login_delay,
+    require_supervisor,
+    verify_password,
+)
 from console.services.editing import edit_distance, edit_ratio, finish_reply
 from console.services.scoring import (
     MessageSpan,
@@ -20,20 +35,32 @@ from console.services.templates import (
 )
 
 __all__ = [
+    "Account",
+    "AccountError",
+    "LoginError",
+    "LoginThrottledError",
     "MessageSpan",
+    "PermissionDenied",
     "ReplyTemplate",
     "ScoredBatch",
     "Suggestion",
     "TemplateError",
     "TemplateLibrary",
     "TicketContext",
+    "add_user",
+    "authenticate",
     "edit_distance",
     "edit_ratio",
     "explain_ticket",
     "extract_fields",
     "fill",
     "finish_reply",
+    "hash_password",
+    "list_users",
+    "login_delay",
+    "require_supervisor",
     "score_batch",
     "spans_by_part",
     "unfilled_placeholders",
+    "verify_password",
 ]

@@ -15,6 +15,7 @@ from console.store.importers import (
 )
 from console.store.mail import Mail, html_to_text, read_mail, strip_quoted
 from console.store.records import (
+    ROLES,
     STATUSES,
     ImportReport,
     MessageDraft,
@@ -25,6 +26,7 @@ from console.store.records import (
     ReplyRecord,
     TicketDetail,
     TicketDraft,
+    UserRow,
 )
 from console.store.schema import SCHEMA_VERSION, StoreVersionError
 from console.store.store import (
@@ -44,6 +46,7 @@ __all__ = [
     "MAX_ORDER_ID_CHARS",
     "MAX_SUBJECT_CHARS",
     "MAX_TEXT_CHARS",
+    "ROLES",
     "SCHEMA_VERSION",
     "STATUSES",
     "SUPPORTED_SUFFIXES",
@@ -60,6 +63,7 @@ __all__ = [
     "TicketDetail",
     "TicketDraft",
     "TicketStore",
+    "UserRow",
     "html_to_text",
     "parse_file",
     "parse_files",

@@ -7,6 +7,7 @@ from typing import Any
 
 STATUSES = ("open", "pending", "solved")
 AUTHORS = ("customer", "agent")
+ROLES = ("agent", "supervisor")
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,20 @@ class ReplyRecord:
     edit_ratio: float
     seconds_to_reply: float | None
     from_scratch: bool
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """An account as stored, password hash and login throttling state included.
+
+    Only the account service reads the hash; everything shown to people uses its ``Account``.
+    """
+
+    name: str
+    role: str
+    password_hash: str
+    created_at: str
+    disabled: bool
+    failed_logins: int
+    #: epoch seconds of the latest failed (or not yet finished) login attempt
+    last_failed_at: float | None

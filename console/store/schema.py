@@ -139,7 +139,35 @@ CREATE INDEX replies_ticket ON replies (ticket_id);
 CREATE INDEX corrections_ticket ON corrections (ticket_id);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# Accounts for agents and supervisors. Names are unique whatever their (ASCII) case, so "Ann"
+# cannot be added next to "ann". Failed logins are counted in the row, not in memory, so the
+# slow-down holds across processes (a second console, the command line). The audit log becomes
+# append-only: a supervisor's action must stay visible to whoever reviews it later, so no
+# statement may rewrite or remove it, and each row can say what was there before and after.
+_V3 = """
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('agent', 'supervisor')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    last_failed_at REAL
+);
+ALTER TABLE audit ADD COLUMN before TEXT;
+ALTER TABLE audit ADD COLUMN after TEXT;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'audit rows are append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN
+    SELECT RAISE(ABORT, 'audit rows are append-only');
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -36,6 +36,7 @@ from console.store.records import (
     ReplyRecord,
     TicketDetail,
     TicketDraft,
+    UserRow,
 )
 from console.store.schema import migrate
 from inference import Prediction, SentideskError, Span
@@ -670,17 +671,152 @@ class TicketStore:
 
         self._write(f"the status of ticket {ticket_id}", run)
 
+    # -- accounts -------------------------------------------------------------------------
+    def user_row(self, name: str) -> UserRow | None:
+        """The account called ``name`` in any (ASCII) case, or None."""
+        row = self.conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else _user_row(row)
+
+    def users(self) -> list[UserRow]:
+        """All accounts, by name."""
+        return [
+            _user_row(r)
+            for r in self.conn.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name")
+        ]
+
+    def user_count(self) -> int:
+        (n,) = self.conn.execute("SELECT COUNT(*) FROM users").fetchone()
+        return int(n)
+
+    def add_user_row(self, name: str, role: str, password_hash: str, actor: str | None) -> bool:
+        """Add an account and its audit row in one transaction.
+
+        With ``actor`` None this is the store's first account, added only while there is
+        none. Otherwise ``actor`` must still be an enabled supervisor when the transaction
+        runs: another process may have disabled it since it logged in. Returns False, having
+        stored nothing, when that condition fails. The hash never reaches the audit log.
+        """
+
+        def run() -> bool:
+            if actor is None:
+                allowed = self.user_count() == 0
+            else:
+                allowed = (
+                    self.conn.execute(
+                        "SELECT 1 FROM users WHERE name = ? AND role = 'supervisor' "
+                        "AND disabled = 0",
+                        (actor,),
+                    ).fetchone()
+                    is not None
+                )
+            if not allowed:
+                return False
+            self.conn.execute(
+                "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+                (name, role, password_hash, now_iso()),
+            )
+            self._audit(
+                "user_add",
+                None,
+                {"name": name, "first_account": actor is None},
+                name if actor is None else actor,
+                after={"name": name, "role": role, "disabled": False},
+            )
+            return True
+
+        return self._write(f"the account {name}", run)
+
+    def start_login_attempt(
+        self, name: str, at: float, wait: Callable[[UserRow], float]
+    ) -> tuple[UserRow | None, float]:
+        """Count a login attempt for ``name`` at ``at`` (epoch seconds) as failed, unless
+        ``wait(account)`` says it comes too soon.
+
+        Returns the account as it was before this attempt (None for an unknown name) and the
+        seconds still to wait. When that is 0 the attempt has been counted and may go ahead;
+        :meth:`clear_login_failures` cancels the count once the password proves right.
+        Checking and counting in one transaction means two processes cannot both slip
+        through one wait, and an attempt cut short (a crash mid-check) counts as failed.
+        """
+
+        def run() -> tuple[UserRow | None, float]:
+            user = self.user_row(name)
+            if user is None:
+                return None, 0.0
+            left = wait(user)
+            if left > 0:
+                return user, left
+            self.conn.execute(
+                "UPDATE users SET failed_logins = failed_logins + 1, last_failed_at = ? "
+                "WHERE name = ?",
+                (at, name),
+            )
+            return user, 0.0
+
+        return self._write(f"the login attempt of {name}", run)
+
+    def clear_login_failures(self, name: str) -> None:
+        self._write(
+            f"the login of {name}",
+            lambda: self.conn.execute(
+                "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE name = ?",
+                (name,),
+            ),
+        )
+
     def rows(self, table: str) -> list[dict[str, Any]]:
         """All rows of a table (for exports and tests)."""
         return list(self.db[table].rows)
 
     def _audit(
-        self, action: str, ticket_id: str | None, details: dict[str, Any], actor: str = "system"
+        self,
+        action: str,
+        ticket_id: str | None,
+        details: dict[str, Any],
+        actor: str = "system",
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
     ) -> None:
+        """Append an audit row (rows are never changed: the schema refuses UPDATE and DELETE).
+
+        ``before`` and ``after`` are the state an action replaced and the state it left.
+        """
         self.conn.execute(
-            "INSERT INTO audit (at, actor, action, ticket_id, details) VALUES (?, ?, ?, ?, ?)",
-            (now_iso(), actor, action, ticket_id, json.dumps(details, ensure_ascii=False)),
+            "INSERT INTO audit (at, actor, action, ticket_id, details, before, after) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                now_iso(),
+                actor,
+                action,
+                ticket_id,
+                json.dumps(details, ensure_ascii=False),
+                _json_or_null(before),
+                _json_or_null(after),
+            ),
         )
+
+
+_USER_COLUMNS = "name, role, password_hash, created_at, disabled, failed_logins, last_failed_at"
+
+
+def _user_row(row: Sequence[Any]) -> UserRow:
+    name, role, password_hash, created_at, disabled, failed_logins, last_failed_at = row
+    return UserRow(
+        name=name,
+        role=role,
+        password_hash=password_hash,
+        created_at=created_at,
+        disabled=bool(disabled),
+        failed_logins=int(failed_logins),
+        last_failed_at=None if last_failed_at is None else float(last_failed_at),
+    )
+
+
+def _json_or_null(value: dict[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _epoch(value: str) -> float:

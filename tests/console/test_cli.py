@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import getpass
+import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +220,138 @@ def test_score_reports_malformed_rows_and_scores_the_rest(
     assert [r["line"] for r in lines] == [1, 2, 3]
     assert "label" in lines[0] and "label" in lines[2]
     assert "invalid JSON" in lines[1]["error"] or "JSON" in lines[1]["error"]
+
+
+def _user(monkeypatch: pytest.MonkeyPatch, stdin: str, *args: str) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(["user", *args])
+
+
+def test_user_add_with_password_stdin_then_list(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        _user(
+            monkeypatch, "ann-password\n", "add", "ann", "--role", "supervisor", "--password-stdin"
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "added supervisor ann\n"
+    # the actor's password first, then the new account's
+    assert (
+        _user(
+            monkeypatch,
+            "ann-password\nbob-password\n",
+            "add",
+            "bob",
+            "--role",
+            "agent",
+            "--user",
+            "ann",
+            "--password-stdin",
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "added agent bob\n"
+
+    assert main(["user", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(u["name"], u["role"], u["disabled"]) for u in listed] == [
+        ("ann", "supervisor", False),
+        ("bob", "agent", False),
+    ]
+    assert all(set(u) == {"name", "role", "disabled", "created_at"} for u in listed)
+    assert main(["user", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["name", "role", "created", "disabled"]
+    assert [line.split()[:2] for line in lines[1:]] == [["ann", "supervisor"], ["bob", "agent"]]
+
+
+def test_a_second_user_add_without_user_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        _user(
+            monkeypatch, "ann-password\n", "add", "ann", "--role", "supervisor", "--password-stdin"
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        _user(monkeypatch, "bob-password\n", "add", "bob", "--role", "agent", "--password-stdin")
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert err.startswith("sentidesk: error: the store already has accounts")
+    assert "--user" in err
+
+
+def test_user_add_refuses_a_wrong_actor_password_and_an_agent_actor(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _user(monkeypatch, "ann-password\n", "add", "ann", "--role", "supervisor", "--password-stdin")
+    _user(
+        monkeypatch,
+        "ann-password\nbob-password\n",
+        "add",
+        "bob",
+        "--role",
+        "agent",
+        "--user",
+        "ann",
+        "--password-stdin",
+    )
+    capsys.readouterr()
+    assert (
+        _user(
+            monkeypatch,
+            "not-anns\ncarl-password\n",
+            "add",
+            "carl",
+            "--role",
+            "agent",
+            "--user",
+            "ann",
+            "--password-stdin",
+        )
+        == 2
+    )
+    assert capsys.readouterr().err == "sentidesk: error: wrong name or password\n"
+    assert (
+        _user(
+            monkeypatch,
+            "bob-password\ncarl-password\n",
+            "add",
+            "carl",
+            "--role",
+            "agent",
+            "--user",
+            "bob",
+            "--password-stdin",
+        )
+        == 2
+    )
+    assert "needs a supervisor account; bob is an agent" in capsys.readouterr().err
+    assert main(["user", "list", "--json"]) == 0
+    assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["ann", "bob"]
+
+
+def test_user_add_asks_twice_when_reading_a_prompt(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["first-password", "other-password"])
+    prompts: list[str] = []
+
+    def fake_getpass(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    assert main(["user", "add", "ann", "--role", "supervisor"]) == 2
+    assert prompts == [
+        "Password of the new account ann: ",
+        "Repeat the password of the new account ann: ",
+    ]
+    assert "the two passwords differ" in capsys.readouterr().err
+    answers = iter(["same-password", "same-password"])
+    assert main(["user", "add", "ann", "--role", "supervisor"]) == 0
