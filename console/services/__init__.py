@@ -1,5 +1,5 @@
 """Qt-free services of the console: scoring stored tickets, reply templates, headless runs,
-accounts and permissions."""
+accounts and permissions, corrections read back as training data."""
 
 from console.services.accounts import (
     Account,
@@ -16,6 +16,7 @@ from console.services.accounts import (
     verify_password,
 )
 from console.services.editing import edit_distance, edit_ratio, finish_reply
+from console.services.learning import correction_set, label_event
 from console.services.scoring import (
     MessageSpan,
     ScoredBatch,
@@ -49,6 +50,7 @@ __all__ = [
     "TicketContext",
     "add_user",
     "authenticate",
+    "correction_set",
     "edit_distance",
     "edit_ratio",
     "explain_ticket",
@@ -56,6 +58,7 @@ __all__ = [
     "fill",
     "finish_reply",
     "hash_password",
+    "label_event",
     "list_users",
     "login_delay",
     "require_supervisor",

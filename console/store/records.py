@@ -160,3 +160,20 @@ class UserRow:
     failed_logins: int
     #: epoch seconds of the latest failed (or not yet finished) login attempt
     last_failed_at: float | None
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """A stored correction as training data: the label, the text it was given for, and the
+    role of whoever gave it ("agent" for an author with no account, such as the OS user name
+    older stores recorded)."""
+
+    id: int
+    ticket_id: str
+    field: str
+    value: str
+    text: str
+    language: str | None
+    author: str
+    role: str
+    created_at: str

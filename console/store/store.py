@@ -30,6 +30,7 @@ import sqlite_utils
 
 from console.store.records import (
     ImportReport,
+    LabelRow,
     MessageView,
     QueueRow,
     Rejection,
@@ -164,7 +165,7 @@ class TicketStore:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             # Autocommit mode: every write opens its own BEGIN IMMEDIATE transaction (see
-            # _write), so a read never upgrades to a write on a stale snapshot, which SQLite
+            # transaction()), so a read never upgrades to a write on a stale snapshot, which SQLite
             # answers with SQLITE_BUSY at once instead of waiting.
             conn = sqlite3.connect(
                 str(path),
@@ -189,9 +190,14 @@ class TicketStore:
     def close(self) -> None:
         self.conn.close()
 
-    def _write(self, what: str, body: Callable[[], T]) -> T:
+    def transaction(self, what: str, body: Callable[[], T]) -> T:
         """Run ``body`` in one write transaction, retrying while another process holds the
-        lock; any failure rolls back and becomes a StoreError naming ``what``."""
+        lock; any failure rolls back and becomes a StoreError naming ``what``.
+
+        Every write goes through here: the store's own methods, and services that compose a
+        write of their own (with :meth:`audit` inside ``body``). ``body`` may run more than
+        once when the database was locked, so its side effects outside SQLite must be
+        idempotent."""
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
@@ -231,7 +237,7 @@ class TicketStore:
             for draft in drafts:
                 for outcome in self._upsert(draft, stamp):
                     counts[outcome] += 1
-            self._audit(
+            self.audit(
                 "import",
                 None,
                 {
@@ -251,7 +257,7 @@ class TicketStore:
                 reopened=counts["reopened"],
             )
 
-        return self._write(f"the import of {source} (nothing from it was stored)", run)
+        return self.transaction(f"the import of {source} (nothing from it was stored)", run)
 
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
         """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
@@ -486,10 +492,10 @@ class TicketStore:
             )
             return saved
 
-        return self._write("the new predictions", run)
+        return self.transaction("the new predictions", run)
 
     def save_explanation(self, ticket_id: str, spans: Sequence[Span]) -> None:
-        self._write(
+        self.transaction(
             f"the explanation of ticket {ticket_id}",
             lambda: self.conn.execute(
                 "UPDATE predictions SET explanation = ? WHERE id = "
@@ -598,9 +604,9 @@ class TicketStore:
                     stamp,
                 ),
             )
-            self._audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
+            self.audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
 
-        self._write(f"the {field} of ticket {ticket_id}", run)
+        self.transaction(f"the {field} of ticket {ticket_id}", run)
 
     def save_reply(self, reply: ReplyRecord, agent: str, new_status: str = "pending") -> None:
         """Store a sent reply, append it to the thread and move the ticket to ``new_status``.
@@ -650,14 +656,14 @@ class TicketStore:
                 "UPDATE tickets SET status = ?, status_by_agent = 1, updated_at = ? WHERE id = ?",
                 (new_status, stamp, reply.ticket_id),
             )
-            self._audit(
+            self.audit(
                 "reply",
                 reply.ticket_id,
                 {"template": reply.template_id, "edit_distance": reply.edit_distance},
                 agent,
             )
 
-        self._write(f"the reply to ticket {reply.ticket_id}", run)
+        self.transaction(f"the reply to ticket {reply.ticket_id}", run)
 
     def set_status(self, ticket_id: str, status: str, agent: str) -> None:
         def run() -> None:
@@ -667,9 +673,26 @@ class TicketStore:
             )
             if cursor.rowcount == 0:
                 raise KeyError(ticket_id)
-            self._audit("status", ticket_id, {"to": status}, agent)
+            self.audit("status", ticket_id, {"to": status}, agent)
 
-        self._write(f"the status of ticket {ticket_id}", run)
+        self.transaction(f"the status of ticket {ticket_id}", run)
+
+    # -- learning -------------------------------------------------------------------------
+    def label_events(self) -> list[LabelRow]:
+        """Every correction, oldest first, with the role of its author.
+
+        The role is the author's account role now; an author without an account (a store
+        from before accounts recorded the OS user name) counts as an agent, the weaker
+        role, so that an unverifiable name never outranks a supervisor.
+        """
+        return [
+            LabelRow(*row)
+            for row in self.conn.execute(
+                "SELECT c.id, c.ticket_id, c.field, c.new_value, c.text, c.language, c.agent, "
+                "COALESCE(u.role, 'agent'), c.created_at "
+                "FROM corrections c LEFT JOIN users u ON u.name = c.agent ORDER BY c.id"
+            )
+        ]
 
     # -- accounts -------------------------------------------------------------------------
     def user_row(self, name: str) -> UserRow | None:
@@ -717,7 +740,7 @@ class TicketStore:
                 "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
                 (name, role, password_hash, now_iso()),
             )
-            self._audit(
+            self.audit(
                 "user_add",
                 None,
                 {"name": name, "first_account": actor is None},
@@ -726,7 +749,7 @@ class TicketStore:
             )
             return True
 
-        return self._write(f"the account {name}", run)
+        return self.transaction(f"the account {name}", run)
 
     def start_login_attempt(
         self, name: str, at: float, wait: Callable[[UserRow], float]
@@ -755,10 +778,10 @@ class TicketStore:
             )
             return user, 0.0
 
-        return self._write(f"the login attempt of {name}", run)
+        return self.transaction(f"the login attempt of {name}", run)
 
     def clear_login_failures(self, name: str) -> None:
-        self._write(
+        self.transaction(
             f"the login of {name}",
             lambda: self.conn.execute(
                 "UPDATE users SET failed_logins = 0, last_failed_at = NULL WHERE name = ?",
@@ -770,7 +793,7 @@ class TicketStore:
         """All rows of a table (for exports and tests)."""
         return list(self.db[table].rows)
 
-    def _audit(
+    def audit(
         self,
         action: str,
         ticket_id: str | None,

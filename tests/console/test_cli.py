@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+import training
 from console.cli import main
+from console.services.accounts import add_user
+from console.services.desk import open_store
 from inference import Manifest, ModelRegistry, models_dir
 from tests.helpers import TINY_LAYOUT
-from training import export_and_quantize
+from training import BuildConfig, export_and_quantize
 
 
 @pytest.fixture
@@ -149,23 +152,72 @@ def test_bench_falls_back_when_the_active_onnx_is_truncated(
     assert "cannot load ONNX model" in warning and "using m1" in warning
 
 
+ANN_PASSWORD = "ann-password"
+BOB_PASSWORD = "bob-password"
+
+
+@pytest.fixture
+def accounts(isolated_data_dir: Path) -> None:
+    """Supervisor ann and agent bob."""
+    store = open_store(isolated_data_dir)
+    try:
+        ann = add_user(store, "ann", "supervisor", ANN_PASSWORD, None)
+        add_user(store, "bob", "agent", BOB_PASSWORD, ann)
+    finally:
+        store.close()
+
+
+def _as(monkeypatch: pytest.MonkeyPatch, user: str, password: str, *args: str) -> int:
+    """``sentidesk *args --user USER --password-stdin`` with ``password`` on stdin."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(password + "\n"))
+    return main([*args, "--user", user, "--password-stdin"])
+
+
+def _as_ann(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    return _as(monkeypatch, "ann", ANN_PASSWORD, *args)
+
+
+def _model_audit(root: Path) -> list[tuple[str, str, object, object]]:
+    store = open_store(root)
+    try:
+        rows = [r for r in store.rows("audit") if str(r["action"]).startswith("model_")]
+    finally:
+        store.close()
+    return [
+        (
+            r["actor"],
+            r["action"],
+            json.loads(r["before"])["active"],
+            json.loads(r["after"])["active"],
+        )
+        for r in rows
+    ]
+
+
 def test_rollback_list_and_activate_when_the_active_version_is_gone(
-    two_versions: ModelRegistry, capsys: pytest.CaptureFixture[str]
+    two_versions: ModelRegistry,
+    accounts: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     shutil.rmtree(two_versions.root / "m2")
     assert main(["model", "list"]) == 0
     out = capsys.readouterr().out
     assert "! m2  (broken: the active version's folder is missing) [active]" in out
     assert "  m1  " in out
-    assert main(["model", "rollback"]) == 0
+    assert _as_ann(monkeypatch, "model", "rollback") == 0
     assert "active model: m1" in capsys.readouterr().out
     assert two_versions.active_version() == "m1"
-    assert main(["model", "activate", "m1"]) == 0
+    assert _as_ann(monkeypatch, "model", "activate", "m1") == 0
 
 
 @pytest.mark.parametrize("file", ["config.json", "manifest.json"])
 def test_model_commands_report_a_wrongly_shaped_file_instead_of_crashing(
-    two_versions: ModelRegistry, file: str, capsys: pytest.CaptureFixture[str]
+    two_versions: ModelRegistry,
+    file: str,
+    accounts: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     broken = two_versions.root / "m2" / file
     broken.write_text("[]")
@@ -173,24 +225,214 @@ def test_model_commands_report_a_wrongly_shaped_file_instead_of_crashing(
     out = capsys.readouterr().out
     (line,) = [line for line in out.splitlines() if "m2" in line]
     assert line.startswith("! m2  (broken: ") and str(broken) in line and "[active]" in line
-    assert main(["model", "activate", "m2"]) == 2
+    assert _as_ann(monkeypatch, "model", "activate", "m2") == 2
     err = capsys.readouterr().err
     assert err.startswith("sentidesk: error: cannot activate m2: ") and str(broken) in err
-    assert main(["model", "rollback"]) == 0
+    assert _as_ann(monkeypatch, "model", "rollback") == 0
     assert two_versions.active_version() == "m1"
-    assert main(["model", "activate", "m2"]) == 2
+    assert _as_ann(monkeypatch, "model", "activate", "m2") == 2
     assert two_versions.active_version() == "m1"
 
 
 def test_activate_refuses_a_version_whose_weights_do_not_load(
-    two_versions: ModelRegistry, capsys: pytest.CaptureFixture[str]
+    two_versions: ModelRegistry,
+    accounts: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     two_versions.activate("m1")
     onnx = two_versions.root / "m2" / "onnx" / "model_quantized.onnx"
     onnx.write_bytes(b"not a protobuf")
-    assert main(["model", "activate", "m2"]) == 2
+    assert _as_ann(monkeypatch, "model", "activate", "m2") == 2
     assert "cannot load ONNX model" in capsys.readouterr().err
     assert two_versions.active_version() == "m1"
+
+
+def test_model_switches_by_a_supervisor_are_audited(
+    two_versions: ModelRegistry,
+    accounts: None,
+    isolated_data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _as_ann(monkeypatch, "model", "rollback") == 0
+    assert _as_ann(monkeypatch, "model", "activate", "m2") == 0
+    assert capsys.readouterr().out == "active model: m1\nactive model: m2\n"
+    assert _model_audit(isolated_data_dir) == [
+        ("ann", "model_rollback", "m2", "m1"),
+        ("ann", "model_activate", "m1", "m2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "error"),
+    [
+        (
+            "bob",
+            BOB_PASSWORD,
+            "changing the active model needs a supervisor account; bob is an agent",
+        ),
+        ("ann", "not-anns-password", "wrong name or password"),
+        ("carl", "any-password", "wrong name or password"),
+    ],
+)
+@pytest.mark.parametrize("command", [["activate", "m1"], ["rollback"]])
+def test_model_switches_refuse_agents_and_wrong_passwords(
+    two_versions: ModelRegistry,
+    accounts: None,
+    isolated_data_dir: Path,
+    user: str,
+    password: str,
+    error: str,
+    command: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _as(monkeypatch, user, password, "model", *command) == 2
+    assert capsys.readouterr().err == f"sentidesk: error: {error}\n"
+    assert two_versions.active_version() == "m2"
+    assert _model_audit(isolated_data_dir) == []
+
+
+def test_model_switches_without_user_say_what_to_do(
+    two_versions: ModelRegistry, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["model", "rollback"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sentidesk: error: changing the active model needs a supervisor")
+    assert err.endswith(
+        "create the first supervisor with: sentidesk user add NAME --role supervisor\n"
+    )
+    # a --user given before any account exists gets the same answer, not "wrong name"
+    assert _as_ann(monkeypatch, "model", "activate", "m1") == 2
+    assert "create the first supervisor with: " in capsys.readouterr().err
+    assert two_versions.active_version() == "m2"
+    _user(
+        monkeypatch, ANN_PASSWORD + "\n", "add", "ann", "--role", "supervisor", "--password-stdin"
+    )
+    capsys.readouterr()
+    assert main(["model", "activate", "m1"]) == 2
+    assert capsys.readouterr().err == (
+        "sentidesk: error: changing the active model needs a supervisor account: pass --user NAME\n"
+    )
+    assert two_versions.active_version() == "m2"
+
+
+def test_a_model_switch_asks_for_the_password_at_a_prompt(
+    two_versions: ModelRegistry,
+    accounts: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    prompts: list[str] = []
+
+    def fake_getpass(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return ANN_PASSWORD
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    assert main(["model", "rollback", "--user", "ann"]) == 0
+    assert prompts == ["Password of ann: "]
+    assert two_versions.active_version() == "m1"
+
+
+class FakeBuild:
+    """Stands in for ``training.build_model``: registers a copy of the tiny model as m3."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self.configs: list[BuildConfig] = []
+
+    def __call__(self, root: Path, config: BuildConfig, progress: object = None) -> Manifest:
+        self.configs.append(config)
+        registry = ModelRegistry(models_dir(root))
+        staging = root / "staging" / "m3"
+        shutil.copytree(self.template, staging)
+        manifest = Manifest("m3", "2026-11-28T00:00:03", "tiny")
+        registry.register(staging, manifest)
+        if config.activate:
+            registry.activate("m3")
+        return manifest
+
+
+@pytest.fixture
+def fake_build(exported_model_template: Path, monkeypatch: pytest.MonkeyPatch) -> FakeBuild:
+    fake = FakeBuild(exported_model_template)
+    monkeypatch.setattr(training, "build_model", fake)
+    return fake
+
+
+def test_the_first_build_needs_no_account(
+    fake_build: FakeBuild, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["model", "build"]) == 0
+    assert [c.activate for c in fake_build.configs] == [True]
+    assert ModelRegistry(models_dir(isolated_data_dir)).active_version() == "m3"
+
+
+def test_a_build_replacing_a_model_needs_a_supervisor_before_it_starts(
+    two_versions: ModelRegistry,
+    fake_build: FakeBuild,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["model", "build"]) == 2
+    assert "create the first supervisor with: " in capsys.readouterr().err
+    _user(
+        monkeypatch, ANN_PASSWORD + "\n", "add", "ann", "--role", "supervisor", "--password-stdin"
+    )
+    _user(
+        monkeypatch,
+        f"{ANN_PASSWORD}\n{BOB_PASSWORD}\n",
+        "add",
+        "bob",
+        "--role",
+        "agent",
+        "--user",
+        "ann",
+        "--password-stdin",
+    )
+    capsys.readouterr()
+    assert main(["model", "build"]) == 2
+    assert capsys.readouterr().err == (
+        "sentidesk: error: activating a new model needs a supervisor account: "
+        "pass --user NAME (or build with --no-activate)\n"
+    )
+    assert _as(monkeypatch, "bob", BOB_PASSWORD, "model", "build") == 2
+    assert "bob is an agent" in capsys.readouterr().err
+    assert fake_build.configs == []  # refused before the build started
+    assert two_versions.active_version() == "m2"
+
+
+def test_a_supervisors_build_is_activated_and_audited(
+    two_versions: ModelRegistry,
+    accounts: None,
+    fake_build: FakeBuild,
+    isolated_data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert _as_ann(monkeypatch, "model", "build") == 0
+    # built inactive, then switched through the audited path
+    assert [c.activate for c in fake_build.configs] == [False]
+    assert two_versions.active_version() == "m3"
+    assert _model_audit(isolated_data_dir) == [("ann", "model_build_activate", "m2", "m3")]
+
+
+def test_builds_that_replace_nothing_need_no_account(
+    two_versions: ModelRegistry,
+    accounts: None,
+    fake_build: FakeBuild,
+    isolated_data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # a usable model is present: nothing to do, and nothing to check
+    assert main(["model", "build", "--if-missing"]) == 0
+    assert fake_build.configs == []
+    assert main(["model", "build", "--no-activate"]) == 0
+    assert [c.activate for c in fake_build.configs] == [False]
+    assert two_versions.active_version() == "m2"
+    assert _model_audit(isolated_data_dir) == []
 
 
 def test_score_without_any_loadable_version_says_how_to_build_one(
