@@ -133,6 +133,37 @@ def _parser() -> argparse.ArgumentParser:
     ui.add_argument("--backlog", type=int, default=10_000)
     ui.add_argument("--json", type=Path, dest="json_out")
 
+    labels = sub.add_parser("labels", help="bring labels in from, or take them out to, a file")
+    labels_sub = labels.add_subparsers(dest="labels_command", required=True)
+    labels_import = labels_sub.add_parser(
+        "import",
+        parents=[common],
+        help="store a file's labels as corrections by an account",
+        description="Store the labels of a JSONL or CSV file as corrections by --user, which "
+        "any account may do; they count with its role (a supervisor's outrank an agent's). "
+        "Each row has `id` (a stored ticket) or `text`, and `label` (negative, neutral, "
+        "positive) and/or `category`; a CSV needs a `text` column, which may be empty on rows "
+        "with an id. A text without a ticket is kept on a ticket made for it, which the queue "
+        "shows as a solved ticket of channel 'labels'.",
+    )
+    labels_import.add_argument("file", type=Path)
+    labels_import.add_argument(
+        "--user", dest="actor", metavar="NAME", required=True, help="the account labelling"
+    )
+    labels_import.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read NAME's password from the first line of stdin instead of asking",
+    )
+    labels_export = labels_sub.add_parser(
+        "export",
+        parents=[common, supervisor],
+        help="write every correction to a file (supervisor)",
+        description="Write every correction, oldest first, as rows {id, text, label, category, "
+        "author, role, created_at}: JSONL, or CSV when FILE ends in .csv.",
+    )
+    labels_export.add_argument("--out", type=Path, required=True, metavar="FILE")
+
     user = sub.add_parser("user", help="add and list console accounts")
     user_sub = user.add_subparsers(dest="user_command", required=True)
     add_user = user_sub.add_parser(
@@ -497,6 +528,30 @@ def _supervisor(
     return account
 
 
+def _cmd_labels(args: argparse.Namespace, root: Path) -> int:
+    from console.services.desk import open_store
+    from console.services.labels import (
+        EXPORTING_LABELS,
+        describe_label_import,
+        export_labels,
+        import_labels,
+    )
+
+    store = open_store(root)
+    try:
+        if args.labels_command == "export":
+            count = export_labels(store, _supervisor(store, args, EXPORTING_LABELS), args.out)
+            print(f"exported {count} labels to {args.out}")
+            return 0
+        report = import_labels(store, _login(store, args.actor, args.password_stdin), args.file)
+    finally:
+        store.close()
+    print(describe_label_import(report))
+    for rejection in report.rejected:
+        print(f"  rejected {rejection.where}: {rejection.reason}")
+    return 0
+
+
 def _cmd_user(args: argparse.Namespace, root: Path) -> int:
     from dataclasses import asdict
 
@@ -549,6 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "headless": _cmd_headless,
         "bench-ui": _cmd_bench_ui,
         "user": _cmd_user,
+        "labels": _cmd_labels,
     }
     try:
         return commands[args.command](args, data_dir(args.data_dir))

@@ -1,5 +1,5 @@
 """Qt-free services of the console: scoring stored tickets, reply templates, headless runs,
-accounts and permissions, corrections read back as training data."""
+accounts and permissions, corrections read back as training data, labels in and out."""
 
 from console.services.accounts import (
     Account,
@@ -16,6 +16,13 @@ from console.services.accounts import (
     verify_password,
 )
 from console.services.editing import edit_distance, edit_ratio, finish_reply
+from console.services.labels import (
+    LabelImportReport,
+    describe_label_import,
+    export_labels,
+    import_labels,
+    label_records,
+)
 from console.services.learning import correction_set, label_event
 from console.services.scoring import (
     MessageSpan,
@@ -38,6 +45,7 @@ from console.services.templates import (
 __all__ = [
     "Account",
     "AccountError",
+    "LabelImportReport",
     "LoginError",
     "LoginThrottledError",
     "MessageSpan",
@@ -51,14 +59,18 @@ __all__ = [
     "add_user",
     "authenticate",
     "correction_set",
+    "describe_label_import",
     "edit_distance",
     "edit_ratio",
     "explain_ticket",
+    "export_labels",
     "extract_fields",
     "fill",
     "finish_reply",
     "hash_password",
+    "import_labels",
     "label_event",
+    "label_records",
     "list_users",
     "login_delay",
     "require_supervisor",

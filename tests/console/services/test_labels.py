@@ -1,0 +1,170 @@
+"""Labels brought in from a file as corrections, and every correction taken out again."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from console.services import (
+    Account,
+    PermissionDenied,
+    add_user,
+    export_labels,
+    import_labels,
+    label_event,
+)
+from console.store import MessageDraft, Rejection, TicketDraft, TicketStore, label_ticket_id
+
+AT = "2026-11-28T10:00:00+00:00"
+
+
+def draft(tid: str, text: str) -> TicketDraft:
+    return TicketDraft(
+        id=tid, subject="", messages=(MessageDraft("customer", text, AT),), created_at=AT
+    )
+
+
+@pytest.fixture
+def ann(store: TicketStore) -> Account:
+    return add_user(store, "ann", "supervisor", "supervisor-pass", None)
+
+
+@pytest.fixture
+def bob(store: TicketStore, ann: Account) -> Account:
+    return add_user(store, "bob", "agent", "agent-password", ann)
+
+
+def jsonl(path: Path, *rows: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def events(store: TicketStore) -> list[tuple[str, str, str, str, str, str]]:
+    return [(r.ticket_id, r.text, r.field, r.value, r.author, r.role) for r in store.label_events()]
+
+
+def test_id_rows_correct_the_stored_ticket_as_the_account(
+    store: TicketStore, ann: Account, bob: Account, tmp_path: Path
+) -> None:
+    store.import_tickets([draft("T1", "where is my parcel"), draft("T2", "thanks!")], "test")
+    path = jsonl(
+        tmp_path / "labels.jsonl",
+        {"id": "T1", "label": "negative", "category": "logistics"},
+        {"id": "T2", "label": "Positive"},
+    )
+    report = import_labels(store, bob, path)
+    assert (report.imported, report.rejected, report.unknown_ids) == (2, (), ())
+    assert events(store) == [
+        ("T1", "where is my parcel", "sentiment", "negative", "bob", "agent"),
+        ("T1", "where is my parcel", "category", "logistics", "bob", "agent"),
+        ("T2", "thanks!", "sentiment", "positive", "bob", "agent"),
+    ]
+    detail = store.ticket("T1")
+    assert (detail.sentiment, detail.category) == ("negative", "logistics")
+    (audit,) = [r for r in store.rows("audit") if r["action"] == "labels_import"]
+    assert audit["actor"] == "bob"
+    assert json.loads(audit["details"]) == {
+        "source": "labels.jsonl",
+        "imported": 2,
+        "corrections": 3,
+        "rejected": 0,
+    }
+
+
+def test_text_rows_get_a_solved_ticket_of_their_own(
+    store: TicketStore, ann: Account, tmp_path: Path
+) -> None:
+    path = jsonl(tmp_path / "labels.jsonl", {"text": "  the box was crushed ", "label": "negative"})
+    assert import_labels(store, ann, path).imported == 1
+    # the same text again lands on the same ticket
+    assert import_labels(store, ann, path).imported == 1
+    tid = label_ticket_id("the box was crushed")
+    stored = (tid, "the box was crushed", "sentiment", "negative", "ann", "supervisor")
+    assert events(store) == [stored, stored]
+    (row,) = store.queue_rows()
+    assert (row.id, row.status, row.channel, row.sentiment) == (tid, "solved", "labels", "negative")
+
+
+def test_bad_rows_are_rejected_and_the_rest_stored(
+    store: TicketStore, ann: Account, tmp_path: Path
+) -> None:
+    store.import_tickets([draft("T1", "where is my parcel")], "test")
+    path = tmp_path / "labels.jsonl"
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "T1", "label": "furious"}),
+                json.dumps({"id": "T404", "label": "negative"}),
+                json.dumps({"text": "fine", "category": "weather"}),
+                "{not json",
+                json.dumps({"label": "neutral"}),
+                json.dumps({"id": "T1", "label": "neutral"}),
+            ]
+        )
+        + "\n",
+        "utf-8",
+    )
+    report = import_labels(store, ann, path)
+    assert report.imported == 1
+    assert report.unknown_ids == ("T404",)
+    assert [r.where for r in report.rejected] == ["line 1", "line 2", "line 3", "line 4", "line 5"]
+    assert "unknown label 'furious'" in report.rejected[0].reason
+    assert report.rejected[1] == Rejection("line 2", "no stored ticket has the id 'T404'")
+    assert "unknown category 'weather'" in report.rejected[2].reason
+    assert report.rejected[4] == Rejection("line 5", "neither an id nor a text")
+    assert [(e[0], e[3]) for e in events(store)] == [("T1", "neutral")]
+
+
+def test_label_events_give_each_import_the_role_of_its_account(
+    store: TicketStore, ann: Account, bob: Account, tmp_path: Path
+) -> None:
+    store.import_tickets([draft("T1", "where is my parcel")], "test")
+    path = jsonl(tmp_path / "labels.jsonl", {"id": "T1", "label": "negative"})
+    import_labels(store, bob, path)
+    import_labels(store, ann, path)
+    assert [(e.author, e.role) for e in map(label_event, store.label_events())] == [
+        ("bob", "agent"),
+        ("ann", "supervisor"),
+    ]
+
+
+@pytest.mark.parametrize("name", ["labels.jsonl", "labels.csv"])
+def test_an_export_imports_into_a_fresh_store_as_the_same_labels(
+    store: TicketStore, ann: Account, tmp_path: Path, name: str
+) -> None:
+    tickets = [draft("T1", "where is my parcel"), draft("T2", "地址写错了, 请帮忙")]
+    store.import_tickets(tickets, "test")
+    store.correct("T1", "sentiment", "negative", "ann")
+    store.correct("T2", "category", "logistics", "ann")
+    store.correct("T1", "sentiment", "neutral", "ann")
+    import_labels(
+        store, ann, jsonl(tmp_path / "in.jsonl", {"text": "love it", "label": "positive"})
+    )
+    out = tmp_path / name
+    assert export_labels(store, ann, out) == 4
+    if name.endswith(".jsonl"):
+        first = json.loads(out.read_text("utf-8").splitlines()[0])
+        assert set(first) == {"id", "text", "label", "category", "author", "role", "created_at"}
+        assert (first["id"], first["label"], first["category"]) == ("T1", "negative", None)
+    (audit,) = [r for r in store.rows("audit") if r["action"] == "labels_export"]
+    assert (audit["actor"], json.loads(audit["details"])) == ("ann", {"file": name, "rows": 4})
+
+    fresh = TicketStore(tmp_path / "fresh.db")
+    try:
+        fresh_ann = add_user(fresh, "ann", "supervisor", "supervisor-pass", None)
+        fresh.import_tickets(tickets, "test")
+        report = import_labels(fresh, fresh_ann, out)
+        assert (report.imported, report.rejected) == (4, ())
+        assert events(fresh) == events(store)
+    finally:
+        fresh.close()
+
+
+def test_only_a_supervisor_exports(store: TicketStore, bob: Account, tmp_path: Path) -> None:
+    out = tmp_path / "labels.jsonl"
+    with pytest.raises(PermissionDenied, match="bob is an agent"):
+        export_labels(store, bob, out)
+    assert not out.exists()
+    assert not [r for r in store.rows("audit") if r["action"] == "labels_export"]
