@@ -333,10 +333,6 @@ def read_file_bytes(path: Path) -> bytes:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def read_text_file(path: Path) -> str:
-    return decode_bytes(read_file_bytes(path), path)
-
-
 class _RowError(ValueError):
     """A reason to reject one row."""
 
