@@ -137,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     labels_sub = labels.add_subparsers(dest="labels_command", required=True)
     labels_import = labels_sub.add_parser(
         "import",
-        parents=[common],
+        parents=[common, _supervisor_options("the account labelling", required=True)],
         help="store a file's labels as corrections by an account",
         description="Store the labels of a JSONL or CSV file as corrections by --user, which "
         "any account may do; they count with its role (a supervisor's outrank an agent's). "
@@ -147,14 +147,6 @@ def _parser() -> argparse.ArgumentParser:
         "shows as a solved ticket of channel 'labels'.",
     )
     labels_import.add_argument("file", type=Path)
-    labels_import.add_argument(
-        "--user", dest="actor", metavar="NAME", required=True, help="the account labelling"
-    )
-    labels_import.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read NAME's password from the first line of stdin instead of asking",
-    )
     labels_export = labels_sub.add_parser(
         "export",
         parents=[common, supervisor],
@@ -194,10 +186,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _supervisor_options() -> argparse.ArgumentParser:
-    """``--user`` and ``--password-stdin`` of the commands only a supervisor may run."""
+def _supervisor_options(
+    who: str = "the supervisor doing it", required: bool = False
+) -> argparse.ArgumentParser:
+    """``--user`` and ``--password-stdin`` of the commands that act as an account."""
     options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--user", dest="actor", metavar="NAME", help="the supervisor doing it")
+    options.add_argument("--user", dest="actor", metavar="NAME", required=required, help=who)
     options.add_argument(
         "--password-stdin",
         action="store_true",

@@ -729,14 +729,7 @@ def crash_table(report: CrashReport) -> str:
             "  inside a write call",
             f"{report.in_flight_kills} ({v.in_flight_committed} of those committed)",
         ),
-        ("writes reported committed", str(v.reported)),
-        ("writes verified present", str(v.present)),
-        ("missing", str(len(v.missing))),
-        ("half-writes", str(len(v.half_writes))),
-        ("writes stored twice", str(len(v.duplicates))),
-        ("stale corrections", str(len(v.stale_corrections))),
-        ("integrity_check", v.integrity),
-        ("store reopens", "yes" if v.reopens else f"no ({v.reopen_error})"),
+        *_verification_rows(v),
         (
             "kills while creating a new db",
             f"{report.fresh_open_kills} ({report.fresh_open_mid_open} mid-open), "
@@ -750,6 +743,20 @@ def crash_table(report: CrashReport) -> str:
         ("writer failures", report.writer_failures),
     )
     return _report(rows, v, extra)
+
+
+def _verification_rows(v: Verification) -> list[tuple[str, str]]:
+    """The table lines every check prints: what was reported, what was found."""
+    return [
+        ("writes reported committed", str(v.reported)),
+        ("writes verified present", str(v.present)),
+        ("missing", str(len(v.missing))),
+        ("half-writes", str(len(v.half_writes))),
+        ("writes stored twice", str(len(v.duplicates))),
+        ("stale corrections", str(len(v.stale_corrections))),
+        ("integrity_check", v.integrity),
+        ("store reopens", "yes" if v.reopens else f"no ({v.reopen_error})"),
+    ]
 
 
 def _report(
@@ -903,14 +910,7 @@ def concurrent_table(report: ConcurrentReport) -> str:
             )
         )
     rows += [
-        ("writes reported committed", str(v.reported)),
-        ("writes verified present", str(v.present)),
-        ("missing", str(len(v.missing))),
-        ("half-writes", str(len(v.half_writes))),
-        ("writes stored twice", str(len(v.duplicates))),
-        ("stale corrections", str(len(v.stale_corrections))),
-        ("integrity_check", v.integrity),
-        ("store reopens", "yes" if v.reopens else f"no ({v.reopen_error})"),
+        *_verification_rows(v),
         ("seconds", f"{report.seconds:.1f}"),
     ]
     return _report(rows, v)
