@@ -55,6 +55,7 @@ def main() -> None:
     from console.qt.app import build_window, create_application
     from console.qt.i18n import Translations
     from console.qt.workers import Workers
+    from console.services.accounts import Account
     from inference import ModelRegistry, models_dir, open_active_scorer
 
     app = create_application()
@@ -69,7 +70,9 @@ def main() -> None:
         asyncio.set_event_loop(loop)
         workers = Workers()
         settings = QSettings(str(root / "s.ini"), QSettings.Format.IniFormat)
-        win = build_window(root, settings, translations, workers)
+        # the name the suggested replies sign with in the pictures; no login in a screenshot
+        agent = Account("Support team", "agent", False, "")
+        win = build_window(root, settings, translations, workers, agent)
         win.resize(1500, 900)
         win.show()
         with loop:

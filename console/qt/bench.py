@@ -31,6 +31,7 @@ from console.qt.app import build_window, create_application
 from console.qt.i18n import Translations
 from console.qt.main_window import MainWindow
 from console.qt.workers import Workers
+from console.services.accounts import Account
 from console.services.desk import open_scorer
 from console.services.queue import QueueFilter, QueueOrder
 from console.store import MessageDraft, TicketDraft, TicketStore, scored_text
@@ -247,7 +248,9 @@ def run_ui_bench(source_root: Path, tickets: int = 50_000, backlog: int = 10_000
         asyncio.set_event_loop(loop)
         workers = Workers()
         settings = QSettings(str(root / "settings.ini"), QSettings.Format.IniFormat)
-        win = build_window(root, settings, Translations(), workers)
+        # a measurement, not a shift: nobody logs in, and nothing it writes is kept
+        agent = Account("bench", "agent", False, datetime.now(UTC).isoformat())
+        win = build_window(root, settings, Translations(), workers, agent)
         win.resize(1400, 850)
         win.show()
         try:

@@ -56,11 +56,13 @@ from qasync import asyncSlot
 
 from console.qt.delegates import NegativityBarDelegate
 from console.qt.i18n import LANGUAGES, SETTING, Translations
+from console.qt.login import choose_account, role_name
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
 from console.qt.ticket_panel import TicketPanel
 from console.qt.workers import Workers
 from console.services import TemplateLibrary, spans_by_part
+from console.services.accounts import Account
 from console.services.desk import (
     DeskPaths,
     background_threads,
@@ -108,7 +110,11 @@ class MainWindow(QMainWindow):
     scoringIdle(): the scoring loop has nothing left to score.
     storeChanged(): a correction, reply or status change was written.
     writeFailed(str): a write the agent asked for was not stored (the reason is shown).
+    accountChanged(object): another :class:`Account` logged in (switching users).
     closed(): the window was closed (after its pending writes were stored).
+
+    ``account`` is who is working: replies, overrides, status changes and audit rows carry
+    its name, and views for supervisors check its role.
     """
 
     closed = Signal()
@@ -119,6 +125,7 @@ class MainWindow(QMainWindow):
     scoringIdle = Signal()
     storeChanged = Signal()
     writeFailed = Signal(str)
+    accountChanged = Signal(object)
 
     def __init__(
         self,
@@ -127,7 +134,7 @@ class MainWindow(QMainWindow):
         library: TemplateLibrary,
         settings: QSettings,
         translations: Translations,
-        agent_name: str,
+        account: Account,
     ) -> None:
         super().__init__()
         self.root = root
@@ -136,7 +143,7 @@ class MainWindow(QMainWindow):
         self.library = library
         self.settings = settings
         self.translations = translations
-        self.agent_name = agent_name
+        self.account = account
         self.store: TicketStore | None = None
         self.scorer: Scorer | None = None
         self.scoring: ScoringLoop | None = None
@@ -151,11 +158,13 @@ class MainWindow(QMainWindow):
         self._close_blocked = False
         self._inbox_busy = False
         self._inbox_again = False
+        #: the login dialog is showing (switching users); a second one is not opened
+        self._login_open = False
         self._selected_at = 0.0
         self.inbox = Inbox(self.paths.inbox)
         self.first_paint_ms: float | None = None
 
-        self.setWindowTitle("Sentidesk")
+        self._show_title()
         self.setAcceptDrops(True)
         self.model = QueueModel(self)
         self.model.countsChanged.connect(self._show_counts)
@@ -220,9 +229,13 @@ class MainWindow(QMainWindow):
         self.counts = QLabel()
         self.scoring_label = QLabel()
         self.model_label = QLabel()
+        self.account_label = QLabel()
+        self.account_label.setObjectName("account")
+        self.account_label.setTextFormat(Qt.TextFormat.PlainText)  # names are not markup
         self.statusBar().addWidget(self.counts, 1)
         self.statusBar().addPermanentWidget(self.scoring_label)
         self.statusBar().addPermanentWidget(self.model_label)
+        self.statusBar().addPermanentWidget(self.account_label)
 
         self._ages = QTimer(self)
         self._ages.timeout.connect(self.model.refresh_ages)
@@ -267,6 +280,7 @@ class MainWindow(QMainWindow):
         self.model.retranslate()
         self._show_counts(self.model.status_counts())
         self.panel.retranslate()
+        self._show_account()
         if self.scorer is not None:
             self.model_label.setText(
                 tr("model %s (%s)") % (self.scorer.version, self.scorer.backend.name)
@@ -331,6 +345,14 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(inbox)
         file_menu.addSeparator()
+        self.switch_user_action = QAction(tr("&Switch user…"), self)
+        self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.switch_user_action.triggered.connect(lambda: self._spawn(self.switch_user()))
+        file_menu.addAction(self.switch_user_action)
+        self.log_out_action = QAction(tr("&Log out"), self)
+        self.log_out_action.triggered.connect(lambda: self._spawn(self.log_out()))
+        file_menu.addAction(self.log_out_action)
+        file_menu.addSeparator()
         quit_action = QAction(tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -370,6 +392,67 @@ class MainWindow(QMainWindow):
             open_shortcut = QShortcut(QKeySequence(key), self.view)
             open_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             open_shortcut.activated.connect(self.focus_reply)
+
+    # -- who is working -----------------------------------------------------------------
+    @property
+    def agent_name(self) -> str:
+        """The name replies, overrides, status changes and audit rows are stored under."""
+        return self.account.name
+
+    def _show_title(self) -> None:
+        self.setWindowTitle(f"Sentidesk — {self.account.name}")
+
+    def _show_account(self) -> None:
+        self.account_label.setText(
+            tr("Logged in: %s (%s)") % (self.account.name, role_name(self.account.role))
+        )
+
+    def set_account(self, account: Account) -> None:
+        """Make ``account`` who is working from now on. Changes already queued keep the name
+        of whoever made them; the open ticket's suggestions are filled in again, as they
+        sign with the agent's name."""
+        self.account = account
+        self._show_title()
+        self._show_account()
+        self.statusBar().showMessage(tr("Logged in as %s") % account.name, 5000)
+        self.accountChanged.emit(account)
+        if self.panel.detail is not None:
+            self._spawn(self.open_ticket(self.panel.detail.id))
+
+    async def switch_user(self) -> Account | None:
+        """Ask who is working now; cancelling keeps the current account. Returns the account
+        that logged in, or None."""
+        account = await self._ask_account(quits=False)
+        if account is not None:
+            self.set_account(account)
+        return account
+
+    async def log_out(self) -> Account | None:
+        """Hide the queue and ask who is working; cancelling closes the window, as cancelling
+        the login at start-up quits. Returns the account that logged in, or None."""
+        self.hide()
+        account = await self._ask_account(quits=True)
+        if account is None:
+            self.close()
+            return None
+        self.set_account(account)
+        self.show()
+        return account
+
+    async def _ask_account(self, *, quits: bool) -> Account | None:
+        if self.store is None or self._login_open:
+            return None
+        self._login_open = True
+        try:
+            return await choose_account(
+                self.store,
+                self.workers,
+                self.settings,
+                quits=quits,
+                parent=self if self.isVisible() else None,
+            )
+        finally:
+            self._login_open = False
 
     # -- start-up and shutdown ----------------------------------------------------------
     async def start(self, demo_file: Path | None = None) -> None:

@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <source>supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <source>agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Repeat password:</source>
+        <translation>再次输入密码：</translation>
+    </message>
+    <message>
+        <source>Type your name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+    <message>
+        <source>A name cannot contain tabs, line breaks or control characters.</source>
+        <translation>用户名不能包含制表符、换行符或控制字符。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Sentidesk: the first supervisor account</source>
+        <translation>Sentidesk：创建第一个主管账号</translation>
+    </message>
+    <message>
+        <source>Create and log in</source>
+        <translation>创建并登录</translation>
+    </message>
+    <message>
+        <source>Sentidesk: who is working?</source>
+        <translation>Sentidesk：谁在值班？</translation>
+    </message>
+    <message>
+        <source>Who is working? Log in with your Sentidesk account.</source>
+        <translation>谁在值班？请用你的 Sentidesk 账号登录。</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>Type your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <source>The password needs at least %d characters.</source>
+        <translation>密码至少需要 %d 个字符。</translation>
+    </message>
+    <message>
+        <source>Too many failed logins for %s: wait %s s before trying again.</source>
+        <translation>%s 登录失败次数过多：请等待 %s 秒后再试。</translation>
+    </message>
+    <message>
+        <source>Nobody has an account yet. Create the first supervisor account: supervisors add the other accounts (sentidesk user add). The password needs at least %d characters.</source>
+        <translation>还没有任何账号。请创建第一个主管账号：其他账号由主管添加（sentidesk user add）。密码至少需要 %d 个字符。</translation>
+    </message>
+    <message>
+        <source>Wrong name or password.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>An account was created meanwhile. Log in with your account.</source>
+        <translation>在此期间已有人创建了账号。请用你的账号登录。</translation>
+    </message>
+    <message>
+        <source>The account %s is disabled; ask a supervisor to enable it.</source>
+        <translation>账号 %s 已停用；请联系主管启用。</translation>
+    </message>
+    <message>
+        <source>Not logged in: %s</source>
+        <translation>未登录：%s</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>negative</source>
@@ -120,6 +219,14 @@
         <translation>打开收件文件夹(&amp;I)</translation>
     </message>
     <message>
+        <source>&amp;Switch user…</source>
+        <translation>切换用户(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Log out</source>
+        <translation>退出登录(&amp;L)</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -166,6 +273,14 @@
     <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Logged in: %s (%s)</source>
+        <translation>当前用户：%s（%s）</translation>
+    </message>
+    <message>
+        <source>Logged in as %s</source>
+        <translation>已登录为 %s</translation>
     </message>
     <message>
         <source>model %s (%s)</source>

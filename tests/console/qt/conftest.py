@@ -1,4 +1,5 @@
-"""Qt fixtures: a qasync loop that runs whenever pytest-qt processes events."""
+"""Qt fixtures: a qasync loop that runs whenever pytest-qt processes events, and accounts to
+open windows as (without going through the login dialog)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from qasync import QEventLoop
+
+from console.services.accounts import Account
 
 T = TypeVar("T")
 
@@ -34,3 +37,20 @@ def run(qtbot: QtBot, qloop: QEventLoop) -> Callable[[Awaitable[Any]], Any]:
         return future.result()
 
     return runner
+
+
+def make_account(name: str = "Max Agent", role: str = "agent") -> Account:
+    """An account to hand ``build_window`` / ``MainWindow`` directly. It need not exist in the
+    store: the window only stores its name on what it writes (an author without an account
+    counts as an agent when corrections are read back)."""
+    return Account(name, role, False, "2024-01-01T00:00:00+00:00")
+
+
+@pytest.fixture
+def agent_account() -> Account:
+    return make_account("Max Agent", "agent")
+
+
+@pytest.fixture
+def supervisor_account() -> Account:
+    return make_account("Sue Supervisor", "supervisor")

@@ -14,6 +14,7 @@ from console.qt.app import build_window
 from console.qt.i18n import Translations
 from console.qt.main_window import MainWindow
 from console.qt.workers import Workers
+from console.services.accounts import Account
 from console.services.demo import DEMO_FILE
 from console.store import TicketStore
 
@@ -25,10 +26,11 @@ def window(
     isolated_data_dir: Path,
     tmp_path: Path,
     run: Callable[..., Any],
+    agent_account: Account,
 ) -> Any:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     workers = Workers()
-    win = build_window(isolated_data_dir, settings, Translations(), workers)
+    win = build_window(isolated_data_dir, settings, Translations(), workers, agent_account)
     qtbot.addWidget(win)
     win.show()
     run(win.start(DEMO_FILE))

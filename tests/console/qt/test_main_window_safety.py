@@ -24,6 +24,7 @@ from console.qt.i18n import Translations
 from console.qt.main_window import MainWindow
 from console.qt.workers import Workers
 from console.services import inbox as inbox_module
+from console.services.accounts import Account
 from console.services.demo import DEMO_FILE
 from console.store import ReplyDraft, StoreError, TicketStore
 from console.store import store as store_module
@@ -32,7 +33,11 @@ from inference import ModelRegistry, models_dir
 
 @pytest.fixture
 def open_window(
-    qtbot: QtBot, isolated_data_dir: Path, tmp_path: Path, run: Callable[..., Any]
+    qtbot: QtBot,
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    run: Callable[..., Any],
+    agent_account: Account,
 ) -> Iterator[Callable[..., MainWindow]]:
     """Start windows on the test's data directory; each is shut down after the test."""
     started: list[tuple[MainWindow, Workers]] = []
@@ -40,7 +45,7 @@ def open_window(
     def start(demo: bool = True) -> MainWindow:
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         workers = Workers()
-        win = build_window(isolated_data_dir, settings, Translations(), workers)
+        win = build_window(isolated_data_dir, settings, Translations(), workers, agent_account)
         qtbot.addWidget(win)
         win.show()
         run(win.start(DEMO_FILE if demo else None))
