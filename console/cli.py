@@ -183,7 +183,70 @@ def _parser() -> argparse.ArgumentParser:
     )
     list_users = user_sub.add_parser("list", parents=[common], help="list accounts")
     list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
+    _add_flags_parser(sub, common)
+    _add_retrain_parser(sub, common)
     return parser
+
+
+def _add_retrain_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    retrain = sub.add_parser(
+        "retrain",
+        parents=[common, _supervisor_options("the supervisor retraining", required=True)],
+        help="fine-tune the active model on the corrections; promote it if the gate passes",
+        description="Fine-tune the active model on every correction plus a replay sample of "
+        "the base training data, in a separate process, then compare it with the active model "
+        "on the gold set and the corrections hold-out. The new version is registered either "
+        "way and becomes active only when it is no worse (or with --force-promote). Exits 0 "
+        "whether or not it was promoted, non-zero when the retrain itself failed.",
+    )
+    retrain.add_argument(
+        "--budget-minutes",
+        type=float,
+        default=10.0,
+        help="wall-clock budget of the retrain (default 10)",
+    )
+    retrain.add_argument(
+        "--json", dest="json_out", type=Path, metavar="OUT", help="write the outcome as JSON"
+    )
+    choice = retrain.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--force-promote", action="store_true", help="promote even if the gate refuses (audited)"
+    )
+    choice.add_argument(
+        "--no-promote", action="store_true", help="never promote; register the new version only"
+    )
+
+
+def _add_flags_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    flags = sub.add_parser(
+        "flags",
+        parents=[common],
+        help="list flagged conversations",
+        description="Recompute the flags of tickets that changed, then list the flagged ones, "
+        "most negative first, with every reason. Rules and thresholds: <data dir>/flags.toml "
+        "over the shipped defaults.",
+    )
+    flags.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="write a JSON list of the flagged tickets to OUT ('-' for stdout) instead of a table",
+    )
+    flags.add_argument(
+        "--status",
+        choices=["open", "closed", "all"],
+        default="open",
+        help="which flags to list (default: open)",
+    )
+    flags.add_argument(
+        "--reason",
+        action="append",
+        default=[],
+        help="only tickets flagged for this reason (repeatable): negativity, escalation, "
+        "low_confidence, override, reply_edit, repeat_contact, reply_sla",
+    )
+    flags.add_argument("--agent", help="only tickets this agent replied to or relabelled")
+    flags.add_argument("--category", help="only tickets of this category")
 
 
 def _supervisor_options(
@@ -580,6 +643,138 @@ def _cmd_user(args: argparse.Namespace, root: Path) -> int:
         store.close()
 
 
+def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
+    import time
+
+    from console.progress import TerminalProgress
+    from console.services.desk import open_store
+    from console.services.retrain import (
+        RETRAINING,
+        Promotion,
+        RetrainError,
+        describe_outcome,
+        run_retrain,
+    )
+
+    promotion = (
+        Promotion.FORCE
+        if args.force_promote
+        else Promotion.NEVER
+        if args.no_promote
+        else Promotion.GATE
+    )
+    started = time.perf_counter()
+    store = open_store(root)
+    bar = TerminalProgress()
+    try:
+        actor = _supervisor(store, args, RETRAINING)
+        try:
+            outcome = run_retrain(
+                store,
+                root,
+                actor,
+                budget_minutes=args.budget_minutes,
+                promotion=promotion,
+                on_event=bar,
+            )
+        except RetrainError as exc:
+            bar.close()
+            if args.json_out:
+                failed: dict[str, object] = {
+                    "champion": ModelRegistry(models_dir(root)).active_version(),
+                    "challenger": None,
+                    "promoted": False,
+                    "reasons": [str(exc)],
+                    "metrics": {},
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "corrections": None,
+                    "error": str(exc),
+                }
+                _write_json(args.json_out, failed)
+            raise
+    finally:
+        bar.close()
+        store.close()
+    print(describe_outcome(outcome))
+    if args.json_out:
+        _write_json(args.json_out, outcome.to_dict())
+    return 0
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
+    from datetime import UTC, datetime
+
+    from console.services.desk import open_store
+    from console.services.flags import load_flag_settings, refresh_flags
+    from console.services.review import list_flagged
+    from console.store import FlagFilter
+
+    settings = load_flag_settings(root)
+    where = FlagFilter(
+        status=None if args.status == "all" else args.status,
+        reasons=tuple(args.reason),
+        agent=args.agent,
+        category=args.category,
+    )
+    store = open_store(root)
+    try:
+        refresh_flags(store, settings)
+        flagged = list_flagged(store, where)
+    finally:
+        store.close()
+    if args.json_out is not None:
+        records = [
+            {
+                "id": f.id,
+                "customer": f.customer,
+                "subject": f.subject,
+                "created_at": datetime.fromtimestamp(f.created_at, UTC).isoformat(),
+                "status": f.status,
+                "reasons": [
+                    {"reason": r.reason, "detail": r.detail, "raised_at": r.raised_at}
+                    for r in f.reasons
+                ],
+                "negativity": f.negativity,
+                "sentiment": f.sentiment,
+                "predicted_sentiment": f.predicted_sentiment,
+                "category": f.category,
+                "predicted_category": f.predicted_category,
+                "agent": f.agent,
+                "agents": list(f.agents),
+                "coaching": f.coaching,
+                "opened_at": f.opened_at,
+                "closed_by": f.closed_by,
+                "closed_at": f.closed_at,
+            }
+            for f in flagged
+        ]
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        if args.json_out == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.json_out).write_text(text, encoding="utf-8")
+            print(f"wrote {len(records)} flagged tickets to {args.json_out}")
+        return 0
+    if not flagged:
+        print("no flagged tickets")
+        return 0
+    width = max([len("id"), *(len(f.id) for f in flagged)])
+    print(f"{'id':<{width}}  {'status':<6}  {'neg':>4}  {'sentiment':<9}  {'category':<9}  agent")
+    for f in flagged:
+        neg = "-" if f.negativity is None else f"{f.negativity:.2f}"
+        print(
+            f"{f.id:<{width}}  {f.status:<6}  {neg:>4}  {f.sentiment or '-':<9}  "
+            f"{f.category or '-':<9}  {f.agent or '-'}"
+        )
+        for r in f.reasons:
+            print(f"{'':<{width}}  - {r.reason}: {r.detail}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -599,6 +794,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench-ui": _cmd_bench_ui,
         "user": _cmd_user,
         "labels": _cmd_labels,
+        "retrain": _cmd_retrain,
+        "flags": _cmd_flags,
     }
     try:
         return commands[args.command](args, data_dir(args.data_dir))

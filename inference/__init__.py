@@ -7,26 +7,33 @@ from inference.labels import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language
 from inference.language import detect_language
 from inference.layout import HeadLayout, ModelConfig, read_model_config
 from inference.lexical import LEXICAL_FILE, LexicalModel, ngram_ids
+from inference.lexical_scorer import CATEGORY_FILE, LexicalScorer
 from inference.paths import base_models_dir, data_dir, models_dir
-from inference.prediction import Prediction, Span
+from inference.prediction import Prediction, Span, softmax
+from inference.protocol import BackendInfo, SentimentScorer
 from inference.registry import (
+    PROVISIONAL,
     ActiveScorer,
     FallbackNotice,
     Manifest,
     ModelRegistry,
     RegistryEntry,
+    load_scorer,
     new_version_name,
     open_active_scorer,
 )
-from inference.scorer import EmptyTextError, Scorer, softmax
+from inference.scorer import EmptyTextError, Scorer
 
 __all__ = [
+    "CATEGORY_FILE",
     "DEFAULT_CATEGORIES",
     "LANGUAGES",
     "LEXICAL_FILE",
+    "PROVISIONAL",
     "SENTIMENTS",
     "ActiveScorer",
     "Backend",
+    "BackendInfo",
     "BackendName",
     "EmptyTextError",
     "Encoded",
@@ -35,6 +42,7 @@ __all__ = [
     "InputFileError",
     "Language",
     "LexicalModel",
+    "LexicalScorer",
     "Manifest",
     "ModelConfig",
     "ModelFileError",
@@ -46,6 +54,7 @@ __all__ = [
     "Scorer",
     "SentideskError",
     "Sentiment",
+    "SentimentScorer",
     "Span",
     "TextEncoder",
     "TorchBackend",
@@ -53,6 +62,7 @@ __all__ = [
     "clean_text",
     "data_dir",
     "detect_language",
+    "load_scorer",
     "models_dir",
     "new_version_name",
     "ngram_ids",

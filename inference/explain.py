@@ -10,6 +10,7 @@ variants is cheaper than integrated gradients and works the same on every backen
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -84,11 +85,45 @@ def occlusion_spans(
         drop = set(positions)
         rows.append([t for i, t in enumerate(encoded.ids) if i not in drop])
         texts.append(text[:start] + text[end:])
-    scores = log_odds(negativity(rows, texts))
+    return _strongest([(s, e) for s, e, _ in units], negativity(rows, texts), min_weight)
+
+
+#: Units of a text for a model that reads characters: a Latin word (with an apostrophe
+#: suffix), a number, or any other single letter (each Chinese character on its own, since
+#: without a tokenizer there is no honest way to group them into words).
+_TEXT_UNIT = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[A-Za-z]+)?|[0-9]+|[^\W_]")
+
+
+def text_units(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _TEXT_UNIT.finditer(text)]
+
+
+def text_occlusion_spans(
+    text: str,
+    negativity: Callable[[Sequence[str]], npt.NDArray[np.float32]],
+    max_units: int = MAX_UNITS,
+    min_weight: float = MIN_WEIGHT,
+) -> tuple[Span, ...]:
+    """:func:`occlusion_spans` for a model that reads raw text: each unit of
+    :func:`text_units` is cut out of the text in turn."""
+    units = text_units(text)[:max_units]
+    if not units:
+        return ()
+    texts = [text, *(text[:start] + text[end:] for start, end in units)]
+    return _strongest(units, negativity(texts), min_weight)
+
+
+def _strongest(
+    units: Sequence[tuple[int, int]],
+    negativity: npt.NDArray[np.float32],
+    min_weight: float,
+) -> tuple[Span, ...]:
+    """Spans from P(negative) of the whole text (first) and of each unit left out."""
+    scores = log_odds(negativity)
     base = float(scores[0])
     spans = [
         Span(start, end, round(base - float(s), 3))
-        for (start, end, _), s in zip(units, scores[1:], strict=True)
+        for (start, end), s in zip(units, scores[1:], strict=True)
     ]
     strong = sorted((s for s in spans if abs(s.weight) >= min_weight), key=lambda s: -abs(s.weight))
     return tuple(sorted(strong[:MAX_SPANS], key=lambda s: s.start))

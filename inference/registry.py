@@ -9,6 +9,11 @@ Layout under ``<data dir>/models``::
 Nothing is deleted on activation, so any older version can be rolled back to. Version names
 are creation timestamps, so "older" and "newer" compare names; this still works when a
 version's folder or manifest is gone.
+
+A *provisional* version (``data.kind`` is ``"provisional"`` in its manifest) holds character
+n-gram models instead of a transformer (see :mod:`inference.lexical_scorer`): what a fresh
+machine scores with while its default model builds. It is listed, activated and rolled back
+like any other version, but does not count as a model someone chose.
 """
 
 from __future__ import annotations
@@ -16,18 +21,25 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Literal, overload
+
+from typing_extensions import TypeVar
 
 from inference.backends import ONNX_INT8, BackendName
 from inference.encoding import DEFAULT_MAX_LENGTH
 from inference.errors import ModelFileError, ModelNotFoundError, SentideskError
 from inference.layout import read_model_config
+from inference.lexical import LEXICAL_FILE
+from inference.lexical_scorer import CATEGORY_FILE, LexicalScorer
+from inference.protocol import SentimentScorer
 from inference.scorer import Scorer
 
 log = logging.getLogger(__name__)
@@ -38,6 +50,9 @@ BUILD_HINT = "build one with `sentidesk model build`"
 #: Files a version needs besides its config: the tokenizer and at least one set of weights.
 TOKENIZER = "tokenizer.json"
 WEIGHTS = ("model.safetensors", ONNX_INT8)
+#: ``Manifest.data["kind"]`` of a provisional version, and the files it needs besides config.
+PROVISIONAL = "provisional"
+PROVISIONAL_FILES = (LEXICAL_FILE, CATEGORY_FILE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,11 @@ class Manifest:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+
+    @property
+    def provisional(self) -> bool:
+        """A stand-in of character n-grams, made while the default model builds."""
+        return self.data.get("kind") == PROVISIONAL
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,11 +157,16 @@ class ModelRegistry:
 
     def check(self, version: str) -> Manifest:
         """The version's manifest, after checking the folder holds a readable config, a
-        tokenizer and weights; cheap (nothing is loaded), so a loader can still fail on
-        corrupt weights. Raises :class:`ModelNotFoundError` or :class:`ModelFileError`."""
+        tokenizer and weights (a provisional version: its two n-gram models); cheap (nothing
+        is loaded), so a loader can still fail on corrupt weights. Raises
+        :class:`ModelNotFoundError` or :class:`ModelFileError`."""
         manifest = self.manifest(version)
         folder = self.path(version)
         read_model_config(folder)
+        if manifest.provisional:
+            for name in PROVISIONAL_FILES:
+                _require_file(folder / name)
+            return manifest
         _require_file(folder / TOKENIZER)
         if not any((folder / w).is_file() for w in WEIGHTS):
             raise ModelFileError(f"{folder} holds no weights ({' or '.join(WEIGHTS)})")
@@ -149,6 +174,12 @@ class ModelRegistry:
             if (folder / weights).is_file():
                 _require_file(folder / weights)
         return manifest
+
+    def is_provisional(self, version: str) -> bool:
+        """Whether ``version``'s manifest marks it provisional; False when it cannot be read
+        (an unreadable folder may be anything, so callers treat it as a real model)."""
+        manifest = _quiet(self.manifest, version)
+        return manifest is not None and manifest.provisional
 
     def names(self) -> list[str]:
         """Every version folder's name (readable or not), oldest first."""
@@ -198,6 +229,29 @@ class ModelRegistry:
         if not (path / MANIFEST).is_file():
             raise ModelNotFoundError(f"active model {version!r} is missing from {self.root}")
         return path
+
+    def work_folder(self, kind: str, version: str) -> Path:
+        """An empty private folder to make ``version`` in, before :meth:`register` moves it
+        into place. Its name starts with a dot (never listed as a version) and ends with this
+        process's id, so :meth:`remove_abandoned` can tell one whose maker was killed."""
+        folder = self.root / f".{kind}-{version}.pid{os.getpid()}"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir()
+        return folder
+
+    def remove_abandoned(self) -> list[str]:
+        """Delete work folders whose process is gone (a build or retrain killed before it
+        could clean up); return their names. Folders of running processes are kept."""
+        removed = []
+        for folder in self.root.iterdir():
+            match = _WORK_FOLDER.fullmatch(folder.name)
+            if not folder.is_dir() or match is None or _process_alive(int(match["pid"])):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+            log.info("removed %s, left by a build that did not finish", folder)
+        return removed
 
     def register(self, folder: Path, manifest: Manifest) -> Path:
         """Move a finished model folder into the registry under ``manifest.version``."""
@@ -259,6 +313,22 @@ class ModelRegistry:
         return [n for n in reversed(names) if n < version] + [n for n in names if n > version]
 
 
+_WORK_FOLDER = re.compile(r"\.[a-z]+-m[0-9-]+\.pid(?P<pid>[0-9]+)")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid() or sys.platform == "win32":
+        # os.kill(pid, 0) terminates the process on Windows: there, keep every folder
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to clean
+        return True
+    return True
+
+
 def _require_file(path: Path) -> None:
     try:
         size = path.stat().st_size
@@ -301,15 +371,73 @@ class FallbackNotice:
         )
 
 
+#: What :func:`open_active_scorer` loads: the transformer :class:`Scorer` unless the caller
+#: accepts provisional versions too.
+ScorerT = TypeVar("ScorerT", bound=SentimentScorer, default=Scorer)
+
+
 @dataclass(frozen=True)
-class ActiveScorer:
+class ActiveScorer(Generic[ScorerT]):
     """What :func:`open_active_scorer` loaded."""
 
-    scorer: Scorer
+    scorer: ScorerT
     #: the version loaded (``scorer.version``)
     version: str
     #: set when the active version failed and ``version`` is a fallback
     fallback: FallbackNotice | None = None
+    #: the version loaded is provisional (character n-grams only): its predictions should be
+    #: shown as such, and a default model is expected to replace it
+    provisional: bool = False
+
+
+def load_scorer(
+    registry: ModelRegistry,
+    version: str,
+    *,
+    backend: BackendName = "auto",
+    max_length: int = DEFAULT_MAX_LENGTH,
+    batch_size: int | None = None,
+    threads: int | None = None,
+) -> SentimentScorer:
+    """Load one version with the scorer of its kind (a provisional version's n-gram models
+    ignore the runtime options). Loading is the only sure test that a version works.
+
+    Thread: a worker thread (it reads files and may build ONNX Runtime sessions)."""
+    manifest = registry.manifest(version)  # a version without a readable manifest is not one
+    if manifest.provisional:
+        return LexicalScorer(registry.path(version), version=version)
+    return Scorer(
+        registry.path(version),
+        backend=backend,
+        max_length=max_length,
+        batch_size=batch_size,
+        version=version,
+        threads=threads,
+    )
+
+
+@overload
+def open_active_scorer(
+    models_root: Path,
+    *,
+    backend: BackendName = ...,
+    max_length: int = ...,
+    batch_size: int | None = ...,
+    threads: int | None = ...,
+    provisional: Literal[False] = ...,
+) -> ActiveScorer[Scorer]: ...
+
+
+@overload
+def open_active_scorer(
+    models_root: Path,
+    *,
+    backend: BackendName = ...,
+    max_length: int = ...,
+    batch_size: int | None = ...,
+    threads: int | None = ...,
+    provisional: bool,
+) -> ActiveScorer[SentimentScorer]: ...
 
 
 def open_active_scorer(
@@ -319,7 +447,8 @@ def open_active_scorer(
     max_length: int = DEFAULT_MAX_LENGTH,
     batch_size: int | None = None,
     threads: int | None = None,
-) -> ActiveScorer:
+    provisional: bool = False,
+) -> ActiveScorer[Scorer] | ActiveScorer[SentimentScorer]:
     """Load the active model version, or, when it is missing or broken, the nearest version
     that loads (see :meth:`ModelRegistry.fallback_order`), reporting that in ``fallback``.
 
@@ -327,9 +456,52 @@ def open_active_scorer(
     agree on what is used. Raises :class:`ModelNotFoundError` when no version is active or
     none exists, :class:`ModelFileError` when versions exist but none loads.
 
+    ``provisional``: whether a provisional version may be loaded (as a
+    :class:`LexicalScorer`); without it such versions are passed over like broken ones, for
+    callers that need the transformer itself, and a registry holding only provisional
+    versions has no model (:class:`ModelNotFoundError`).
+
     Thread: a worker thread (it reads files and builds ONNX Runtime sessions).
     """
     registry = ModelRegistry(models_root)
+
+    def load(version: str) -> SentimentScorer:
+        return load_scorer(
+            registry,
+            version,
+            backend=backend,
+            max_length=max_length,
+            batch_size=batch_size,
+            threads=threads,
+        )
+
+    def transformer(version: str) -> Scorer:
+        if registry.is_provisional(version):
+            raise ModelNotFoundError(
+                f"{version} is a provisional model (character n-grams only), and this needs "
+                f"the transformer"
+            )
+        registry.manifest(version)  # a version without a readable manifest is not one
+        return Scorer(
+            registry.path(version),
+            backend=backend,
+            max_length=max_length,
+            batch_size=batch_size,
+            version=version,
+            threads=threads,
+        )
+
+    if provisional:
+        return _open_active(registry, load)
+    return _open_active(registry, transformer, skip_provisional=True)
+
+
+def _open_active(
+    registry: ModelRegistry,
+    load: Callable[[str], ScorerT],
+    skip_provisional: bool = False,
+) -> ActiveScorer[ScorerT]:
+    models_root = registry.root
     intended = registry.active_version()
     if intended is None:
         names = registry.names()
@@ -341,19 +513,9 @@ def open_active_scorer(
             )
         raise ModelNotFoundError(f"no active model in {models_root}; {BUILD_HINT}")
 
-    def load(version: str) -> Scorer:
-        registry.manifest(version)  # a version without a readable manifest is not one
-        return Scorer(
-            registry.path(version),
-            backend=backend,
-            max_length=max_length,
-            batch_size=batch_size,
-            version=version,
-            threads=threads,
-        )
-
     try:
-        return ActiveScorer(load(intended), intended)
+        scorer = load(intended)
+        return ActiveScorer(scorer, intended, None, registry.is_provisional(intended))
     except SentideskError as exc:
         reason = str(exc)
     failures = [f"{intended}: {reason}"]
@@ -368,6 +530,9 @@ def open_active_scorer(
         # INFO, not WARNING: the caller shows the notice where its user looks (stderr, the
         # window); a warning here would print it twice on the command line.
         log.info("%s", notice)
-        return ActiveScorer(scorer, version, notice)
-    error = ModelFileError if registry.names() else ModelNotFoundError
+        return ActiveScorer(scorer, version, notice, registry.is_provisional(version))
+    names = registry.names()
+    if skip_provisional:
+        names = [n for n in names if not registry.is_provisional(n)]
+    error = ModelFileError if names else ModelNotFoundError
     raise error(f"no model version loads ({'; '.join(failures)}); {BUILD_HINT}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -14,19 +13,11 @@ from inference.backends import Backend, BackendName, open_backend
 from inference.encoding import DEFAULT_MAX_LENGTH, Encoded, TextEncoder
 from inference.errors import ModelFileError
 from inference.explain import occlusion_spans
-from inference.labels import Sentiment
-from inference.language import detect_language
 from inference.layout import CONFIG_FILE, HeadLayout, read_model_config
 from inference.lexical import LEXICAL_FILE, LexicalModel
-from inference.prediction import Prediction, Span
+from inference.prediction import Prediction, Span, make_prediction, softmax
 
 log = logging.getLogger(__name__)
-
-
-def softmax(x: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-    z = x - x.max(axis=-1, keepdims=True)
-    e = np.exp(z)
-    return np.asarray(e / e.sum(axis=-1, keepdims=True), dtype=np.float32)
 
 
 class EmptyTextError(ValueError):
@@ -117,27 +108,18 @@ class Scorer:
         sentiment_logits, category_logits = self.layout.split(logits)
         sentiment_p = self.sentiment_probabilities(sentiment_logits, texts)
         category_p = softmax(category_logits)
-        results = []
-        for i, text in enumerate(texts):
-            probs = {
-                s: float(p) for s, p in zip(self.layout.sentiments, sentiment_p[i], strict=True)
-            }
-            cats = {c: float(p) for c, p in zip(self.layout.categories, category_p[i], strict=True)}
-            label = cast(Sentiment, max(probs, key=probs.__getitem__))
-            spans = self._explain(text, encoded[i]) if explain else ()
-            results.append(
-                Prediction(
-                    label=label,
-                    probabilities=probs,
-                    negativity=probs.get("negative", 0.0),
-                    category=max(cats, key=cats.__getitem__),
-                    category_probabilities=cats,
-                    language=detect_language(text),
-                    model_version=self.version,
-                    explanation=spans,
-                )
+        return [
+            make_prediction(
+                text,
+                self.layout.sentiments,
+                sentiment_p[i],
+                self.layout.categories,
+                category_p[i],
+                self.version,
+                self._explain(text, encoded[i]) if explain else (),
             )
-        return results
+            for i, text in enumerate(texts)
+        ]
 
     def explain(self, text: str) -> tuple[Span, ...]:
         if not text.strip():

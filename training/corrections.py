@@ -23,16 +23,14 @@ is given; safe on any thread.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
 from inference import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language, detect_language
-from training.corpora import Example, evaluation_texts, fingerprint, text_bucket
+from training.corpora import Example, evaluation_texts, fingerprint, normalize_text, text_bucket
 
 FIELDS = ("sentiment", "category")
 #: Higher outranks lower, whatever the times.
@@ -41,8 +39,6 @@ ROLE_RANK = {"agent": 0, "supervisor": 1}
 #: slice. The bucket of the same number is the base corpora's test split, so roughly a tenth
 #: of supervisors' work judges the model and the rest teaches it.
 HELD_OUT_BUCKET = 9
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -91,6 +87,24 @@ class CorrectionSet:
     #: sha1 of the train rows (same digest as the training set's sources)
     sha1: str = fingerprint(())
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, for handing the set to a training process."""
+        rows = {name: [asdict(e) for e in getattr(self, name)] for name in ("train", "held_out")}
+        counts = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in rows}
+        return {**rows, **counts}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CorrectionSet:
+        """Raises ``ValueError`` (naming what is wrong) for anything :meth:`to_dict` did
+        not write."""
+        try:
+            train = tuple(Example(**row) for row in data["train"])
+            held_out = tuple(Example(**row) for row in data["held_out"])
+            known = {f.name for f in fields(cls)} - {"train", "held_out"}
+            return cls(train, held_out, **{k: v for k, v in data.items() if k in known})
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a correction set: {exc}") from exc
+
     def manifest(self) -> dict[str, Any]:
         """The counts for ``sources["corrections"]`` of a model manifest."""
         return {
@@ -106,13 +120,6 @@ class CorrectionSet:
             "held_out_labels": self.held_out_labels,
             "held_out_sha1": fingerprint(self.held_out),
         }
-
-
-def normalize_text(text: str) -> str:
-    """The form duplicates and evaluation texts are compared in: NFKC, case-folded, runs of
-    white space made one space. Full-width and half-width forms of a Chinese text, or an
-    e-mail re-wrapped by a client, are then the same text."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
 def corrections_to_examples(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inference import SENTIMENTS, InputFileError, Scorer, detect_language
+from inference import SENTIMENTS, InputFileError, SentimentScorer, detect_language
 from inference.inputs import read_rows
 from training.corpora import Example
 from training.metrics import sentiment_metrics
@@ -46,7 +46,7 @@ def read_labelled(path: str | Path) -> list[Example]:
     return out
 
 
-def evaluate(scorer: Scorer, examples: Sequence[Example]) -> dict[str, Any]:
+def evaluate(scorer: SentimentScorer, examples: Sequence[Example]) -> dict[str, Any]:
     """Overall metrics plus the same keys per language under ``by_lang``."""
     predictions = scorer.predict([e.text for e in examples])
 

@@ -14,8 +14,9 @@ import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import shiboken6
 from PySide6.QtCore import (
     QCoreApplication,
     QFileSystemWatcher,
@@ -57,9 +58,12 @@ from qasync import asyncSlot
 from console.qt.delegates import NegativityBarDelegate
 from console.qt.i18n import LANGUAGES, SETTING, Translations
 from console.qt.login import choose_account, role_name
+from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
+from console.qt.retrain_flow import RetrainFlow
 from console.qt.ticket_panel import TicketPanel
+from console.qt.training_job import TrainingProgress
 from console.qt.workers import Workers
 from console.services import TemplateLibrary, spans_by_part
 from console.services.accounts import Account
@@ -80,6 +84,9 @@ from console.store import SUPPORTED_SUFFIXES, ImportReport, ReplyDraft, TicketSt
 from inference import SENTIMENTS, Scorer, SentideskError
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 #: rows handed to the queue model per event-loop turn when a large file is imported
 UPSERT_SLICE = 400
@@ -111,7 +118,10 @@ class MainWindow(QMainWindow):
     storeChanged(): a correction, reply or status change was written.
     writeFailed(str): a write the agent asked for was not stored (the reason is shown).
     accountChanged(object): another :class:`Account` logged in (switching users).
-    closed(): the window was closed (after its pending writes were stored).
+    modelReloaded(str): the scorer was loaded again (after a promotion or a switch); the
+        version now scoring, or "" when none loads.
+    closed(): the window was closed (after its pending writes were stored and a running
+        retrain was cancelled).
 
     ``account`` is who is working: replies, overrides, status changes and audit rows carry
     its name, and views for supervisors check its role.
@@ -126,6 +136,7 @@ class MainWindow(QMainWindow):
     storeChanged = Signal()
     writeFailed = Signal(str)
     accountChanged = Signal(object)
+    modelReloaded = Signal(str)
 
     def __init__(
         self,
@@ -236,6 +247,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.scoring_label)
         self.statusBar().addPermanentWidget(self.model_label)
         self.statusBar().addPermanentWidget(self.account_label)
+        self.progress = TrainingProgress()
+        self.statusBar().addPermanentWidget(self.progress)
+        self._build_model_actions()
 
         self._ages = QTimer(self)
         self._ages.timeout.connect(self.model.refresh_ages)
@@ -280,6 +294,7 @@ class MainWindow(QMainWindow):
         self.model.retranslate()
         self._show_counts(self.model.status_counts())
         self.panel.retranslate()
+        self.progress.retranslate()
         self._show_account()
         if self.scorer is not None:
             self.model_label.setText(
@@ -367,11 +382,62 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language_menu.addAction(act)
 
+        self.model_menu = self.menuBar().addMenu(tr("&Model"))
+        self.retrain_action.setText(tr("&Retrain model…"))
+        self.schedule_action.setText(tr("Retrain &schedule…"))
+        self.history_action.setText(tr("Model &history…"))
+        self.model_toolbar.setWindowTitle(tr("Model"))
+        for model_action in (self.retrain_action, self.schedule_action, self.history_action):
+            self.model_menu.addAction(model_action)
+        self.update_model_actions()
+
         help_menu = self.menuBar().addMenu(tr("&Help"))
         keys = QAction(tr("&Keyboard shortcuts"), self)
         keys.setShortcut(QKeySequence(Qt.Key.Key_F1))
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
+
+    def _build_model_actions(self) -> None:
+        """Retrain, its schedule and the model history: supervisors only (the services
+        refuse agents too; these are hidden so agents are not offered what they cannot do)."""
+        self.retrain = RetrainFlow(self)
+        self.retrain.finished.connect(lambda _outcome: self.update_model_actions())
+        self.history_dialog: ModelHistoryDialog | None = None
+        self.retrain_action = QAction(self)
+        self.retrain_action.setObjectName("retrain")
+        self.retrain_action.triggered.connect(lambda _checked=False: self.retrain.begin())
+        self.schedule_action = QAction(self)
+        self.schedule_action.triggered.connect(self.retrain.edit_schedule)
+        self.history_action = QAction(self)
+        self.history_action.triggered.connect(self.open_model_history)
+        self.model_toolbar = QToolBar()
+        self.model_toolbar.setObjectName("model")
+        self.model_toolbar.setMovable(False)
+        self.model_toolbar.addAction(self.retrain_action)
+        self.addToolBar(self.model_toolbar)
+
+    def update_model_actions(self) -> None:
+        """Show the model actions to supervisors; one retrain at a time."""
+        supervisor = self.account.role == "supervisor"
+        for action in (self.retrain_action, self.schedule_action, self.history_action):
+            action.setVisible(supervisor)
+            action.setEnabled(supervisor)
+        self.retrain_action.setEnabled(supervisor and not self.retrain.running)
+        self.model_menu.menuAction().setVisible(supervisor)
+        self.model_toolbar.setVisible(supervisor)
+        if not supervisor and self.history_dialog is not None:
+            self.history_dialog.close()
+
+    def open_model_history(self) -> ModelHistoryDialog | None:
+        """Show the model history (supervisors), reading it afresh."""
+        if self.account.role != "supervisor":
+            return None
+        if self.history_dialog is None:
+            self.history_dialog = ModelHistoryDialog(self)
+        self.history_dialog.show()
+        self.history_dialog.activateWindow()
+        self._spawn(self.history_dialog.refresh())
+        return self.history_dialog
 
     def _build_shortcuts(self) -> None:
         def add(key: str | QKeySequence, slot: Any) -> None:
@@ -414,6 +480,7 @@ class MainWindow(QMainWindow):
         self.account = account
         self._show_title()
         self._show_account()
+        self.update_model_actions()
         self.statusBar().showMessage(tr("Logged in as %s") % account.name, 5000)
         self.accountChanged.emit(account)
         if self.panel.detail is not None:
@@ -521,8 +588,26 @@ class MainWindow(QMainWindow):
             self.scoring.run(self._wake, self._scored, self._scoring_failed, self._scoring_finished)
         )
 
+    async def reload_model(self) -> None:
+        """Stop scoring with the loaded model and load the active one: tickets scored by
+        another version are then re-scored in the background (the scoring loop picks them
+        by model version)."""
+        task, self._scoring_task = self._scoring_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self.scoring = None
+        self.scorer = None
+        self.notices.clear("model")
+        await self._load_model()
+        self.modelReloaded.emit(self.scorer.version if self.scorer is not None else "")
+
     async def shutdown(self) -> None:
         """Store every pending write, stop background work and close the store."""
+        await self.retrain.stop()
+        if self.history_dialog is not None and shiboken6.isValid(self.history_dialog):
+            self.history_dialog.close()
         await self._flush_writes()
         pending = [t for t in (self._scoring_task, *self._tasks) if t is not None]
         for task in pending:
@@ -538,6 +623,20 @@ class MainWindow(QMainWindow):
     async def _flush_writes(self) -> None:
         while self._writes:
             await asyncio.wait(set(self._writes))
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        """Run ``coro`` in the background; a failure is shown in the window."""
+        self._spawn(coro)
+
+    def submit_write(
+        self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs
+    ) -> asyncio.Future[T]:
+        """Queue a write of the window's own (a retrain's record, a model switch) on the
+        database worker; closing the window waits for it. The caller shows the outcome."""
+        future = self.workers.submit_db(fn, *args, **kwargs)
+        self._writes.add(future)
+        future.add_done_callback(self._writes.discard)
+        return future
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(coro)
@@ -864,7 +963,14 @@ class MainWindow(QMainWindow):
         self.storeChanged.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close once every pending write is stored; say so if that takes a moment."""
+        """Close once a running retrain is cancelled and every pending write is stored; say
+        so if that takes a moment."""
+        if self.retrain.running:
+            event.ignore()
+            if not self._closing:
+                self._closing = True
+                self._spawn(self._close_after_retrain())
+            return
         if self._close_blocked:
             self._close_blocked = False  # the agent saw why and closes anyway
         elif self._writes:
@@ -876,6 +982,13 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.closed.emit()
         super().closeEvent(event)
+
+    async def _close_after_retrain(self) -> None:
+        self.notices.show_notice("closing", tr("Cancelling the retrain before closing…"), "info")
+        await self.retrain.stop()
+        self.notices.clear("closing")
+        self._closing = False
+        self.close()
 
     async def _close_after_writes(self) -> None:
         note = QTimer(self)

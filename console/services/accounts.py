@@ -186,6 +186,20 @@ def require_supervisor(account: Account | None, action: str) -> None:
         )
 
 
+def still_supervisor(store: TicketStore, actor: Account, action: str) -> None:
+    """Refuse ``action`` unless ``actor`` is still an enabled supervisor in ``store``.
+
+    An :class:`Account` is what was true at login; call this inside the write transaction
+    of a supervisor's action, so one disabled or demoted by another console meanwhile is
+    refused. Thread: the database worker.
+    """
+    row = store.user_row(actor.name)
+    if row is None or row.disabled or row.role != "supervisor":
+        raise PermissionDenied(
+            f"{action} needs a supervisor account; {actor.name} is no longer an enabled supervisor"
+        )
+
+
 def _account(row: UserRow) -> Account:
     return Account(row.name, row.role, row.disabled, row.created_at)
 

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from console.services.flags import FlagSettings, refresh_flags
 from console.services.scoring import Pending, ScoredBatch, score_batch
 from console.store import TicketStore
 from inference import Scorer, SentideskError
@@ -46,6 +47,9 @@ class RoundResult:
     scored: tuple[str, ...]
     #: tickets the model failed on, set aside with the reason
     set_aside: tuple[tuple[str, str], ...] = ()
+    #: why the flags could not be recomputed after the predictions were saved (they stay
+    #: marked stale, so the next refresh catches up); the predictions themselves are saved
+    flag_error: str | None = None
 
     @property
     def idle(self) -> bool:
@@ -74,12 +78,16 @@ class ScoringLoop:
         db: Runner = run_here,
         model: Runner = run_here,
         batch: int = SCORING_BATCH,
+        flag_settings: FlagSettings | None = None,
     ) -> None:
+        """``flag_settings``: recompute flags with these after each round's predictions are
+        saved (None: leave that to the caller)."""
         self.store = store
         self.scorer = scorer
         self.db = db
         self.model = model
         self.batch = batch
+        self.flag_settings = flag_settings
         #: ticket id → why the model could not score it (kept until the loop is rebuilt)
         self.set_aside: dict[str, str] = {}
 
@@ -99,7 +107,20 @@ class ScoringLoop:
         messages = [m for b in batches for m in b.messages]
         await self.db(self.store.save_predictions, tickets, messages)
         bad = {tid for tid, _ in failed}
-        return RoundResult(tuple(t for t, _, _ in pending if t not in bad), tuple(failed))
+        scored = tuple(t for t, _, _ in pending if t not in bad)
+        return RoundResult(scored, tuple(failed), await self._refresh_flags())
+
+    async def _refresh_flags(self) -> str | None:
+        """Recompute the flags the new predictions changed; a failure is reported, not
+        raised: the round's predictions are stored and the window must still show them."""
+        if self.flag_settings is None:
+            return None
+        try:
+            await self.db(refresh_flags, self.store, self.flag_settings)
+        except SentideskError as exc:
+            log.warning("flags could not be recomputed after scoring: %s", exc)
+            return str(exc)
+        return None
 
     async def _one_by_one(
         self, pending: list[Pending], batch_error: Exception
@@ -174,6 +195,9 @@ def _log_failure(exc: Exception, pause: float) -> None:
         log.error("scoring round failed, retrying in %.0f s", pause, exc_info=exc)
 
 
-def score_all_pending(store: TicketStore, scorer: Scorer) -> int:
-    """Thread: the caller's (headless). Score every ticket the active model has not scored."""
-    return asyncio.run(ScoringLoop(store, scorer).drain())
+def score_all_pending(
+    store: TicketStore, scorer: Scorer, flag_settings: FlagSettings | None = None
+) -> int:
+    """Thread: the caller's (headless). Score every ticket the active model has not scored
+    (recomputing flags with ``flag_settings`` after each round, when given)."""
+    return asyncio.run(ScoringLoop(store, scorer, flag_settings=flag_settings).drain())

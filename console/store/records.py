@@ -189,3 +189,168 @@ class LabelRow:
     author: str
     role: str
     created_at: str
+
+
+# -- flags and their review ------------------------------------------------------------
+FLAG_STATES = ("open", "closed")
+
+
+@dataclass(frozen=True)
+class FlagReason:
+    """Why a ticket is flagged: the rule that fired and what it saw, said for people."""
+
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class RaisedFlag:
+    """A stored reason, with when it first fired (it keeps that time while it fires)."""
+
+    reason: str
+    detail: str
+    raised_at: str
+
+
+@dataclass(frozen=True)
+class AgentLabel:
+    """The latest label an agent (anyone but a supervisor) gave one field of a ticket."""
+
+    field: str
+    value: str
+    author: str
+
+
+@dataclass(frozen=True)
+class ReplyEdit:
+    """How much a sent reply changed the suggestion it started from."""
+
+    edit_ratio: float
+    agent: str
+    template_id: str | None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Another ticket of the same customer."""
+
+    ticket_id: str
+    created_at: float  # epoch seconds
+
+
+@dataclass(frozen=True)
+class FlagFacts:
+    """Everything the flag rules read about one ticket; times are epoch seconds."""
+
+    id: str
+    channel: str
+    status: str
+    customer: str
+    created_at: float
+    #: the model's latest prediction (None while unscored)
+    negativity: float | None
+    sentiment: str | None
+    category: str | None
+    #: the probability of the model's sentiment label
+    confidence: float | None
+    agent_labels: tuple[AgentLabel, ...]
+    #: the subject and the customer's messages: what escalation language is looked for in
+    customer_text: str
+    first_customer_at: float | None
+    #: the first agent message after the customer's first one
+    first_reply_at: float | None
+    #: replies sent from a suggestion
+    reply_edits: tuple[ReplyEdit, ...]
+    #: the customer's nearest other tickets before and after this one
+    previous_contact: Contact | None
+    next_contact: Contact | None
+
+
+@dataclass(frozen=True)
+class FlagFilter:
+    """Which flagged tickets to list; every criterion left at its default matches all."""
+
+    #: "open", "closed", or None for both
+    status: str | None = "open"
+    #: tickets with any of these reasons; empty: any reason
+    reasons: tuple[str, ...] = ()
+    #: tickets this agent replied to or relabelled (any case)
+    agent: str | None = None
+    #: the ticket's category as shown (the override, else the model's)
+    category: str | None = None
+    #: tickets created at or after ``since`` and before ``until`` (epoch seconds)
+    since: float | None = None
+    until: float | None = None
+    #: only tickets marked (True) or not marked (False) for coaching
+    coaching: bool | None = None
+
+
+@dataclass(frozen=True)
+class FlaggedTicket:
+    """One line of the review list: a flagged ticket with every reason it is flagged for."""
+
+    id: str
+    customer: str
+    subject: str
+    preview: str
+    created_at: float  # epoch seconds
+    negativity: float | None
+    sentiment: str | None  # the override if any, else the model's
+    predicted_sentiment: str | None
+    category: str | None  # the override if any, else the model's
+    predicted_category: str | None
+    status: str  # of the flag: "open" or "closed"
+    reasons: tuple[RaisedFlag, ...]
+    #: who replied to or relabelled the ticket, oldest first (review decisions not included)
+    agents: tuple[str, ...]
+    opened_at: str | None
+    closed_by: str | None
+    closed_at: str | None
+    coaching: bool
+
+    @property
+    def agent(self) -> str | None:
+        """The agent whose work is reviewed: the latest one to handle the ticket."""
+        return self.agents[-1] if self.agents else None
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    """A reply sent from the console, as stored."""
+
+    id: int
+    body: str
+    suggestion: str | None
+    template_id: str | None
+    edit_ratio: float
+    from_scratch: bool
+    agent: str
+    sent_at: str
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A stored correction with the current role of its author."""
+
+    id: int
+    field: str
+    old_value: str | None
+    new_value: str
+    author: str
+    role: str
+    created_at: str
+    #: whether a supervisor's review decision wrote it
+    from_review: bool
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """A supervisor's review action on a ticket: a decision, a comment, coaching, a close."""
+
+    id: int
+    reviewer: str
+    action: str
+    field: str | None
+    value: str | None
+    comment: str
+    created_at: str

@@ -167,7 +167,107 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Flagged conversations and their review. A rule's outcome depends on the prediction, the
+# overrides, the thread, the replies and the customer's other tickets, so every write to
+# those marks the ticket stale here, in the same statement, whichever program writes it
+# (the window, `sentidesk import`, a labels import); the flag service recomputes stale
+# tickets later. Recomputing inside each write would put the rules and their settings file
+# into the store. `recheck_at` is when time alone may change the outcome (a reply falling
+# past its deadline). Each reason keeps when it was first raised; a closed flag opens again
+# only when a reason it did not have fires.
+_V4 = """
+CREATE TABLE flag_state (
+    ticket_id TEXT PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE,
+    stale INTEGER NOT NULL DEFAULT 1 CHECK (stale IN (0, 1)),
+    recheck_at REAL,
+    status TEXT CHECK (status IN ('open', 'closed')),
+    opened_at TEXT,
+    closed_by TEXT,
+    closed_at TEXT,
+    coaching INTEGER NOT NULL DEFAULT 0 CHECK (coaching IN (0, 1)),
+    checked_at TEXT
+);
+CREATE INDEX flag_state_stale ON flag_state (stale) WHERE stale = 1;
+CREATE INDEX flag_state_recheck ON flag_state (recheck_at) WHERE recheck_at IS NOT NULL;
+CREATE INDEX flag_state_status ON flag_state (status) WHERE status IS NOT NULL;
+INSERT INTO flag_state (ticket_id) SELECT id FROM tickets;
+
+CREATE TABLE flags (
+    id INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    raised_at TEXT NOT NULL,
+    UNIQUE (ticket_id, reason)
+);
+CREATE INDEX flags_reason ON flags (reason);
+
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+    reviewer TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT,
+    value TEXT,
+    correction_id INTEGER REFERENCES corrections (id),
+    comment TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX reviews_ticket ON reviews (ticket_id);
+
+-- what the rules were last computed with: other settings make every ticket stale
+CREATE TABLE flag_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TRIGGER flags_ticket_added AFTER INSERT ON tickets
+BEGIN
+    INSERT INTO flag_state (ticket_id) VALUES (NEW.id)
+        ON CONFLICT (ticket_id) DO UPDATE SET stale = 1;
+    UPDATE flag_state SET stale = 1
+        WHERE NEW.customer != '' AND ticket_id IN (
+            SELECT id FROM tickets WHERE customer = NEW.customer AND id != NEW.id
+        );
+END;
+CREATE TRIGGER flags_ticket_changed AFTER UPDATE OF
+    prediction_id, negativity, sentiment, category, sentiment_override, category_override,
+    status, channel
+    ON tickets
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = NEW.id;
+END;
+CREATE TRIGGER flags_customer_changed AFTER UPDATE OF customer, created_ts ON tickets
+BEGIN
+    UPDATE flag_state SET stale = 1
+        WHERE ticket_id = NEW.id OR ticket_id IN (
+            SELECT id FROM tickets
+            WHERE customer != '' AND customer IN (OLD.customer, NEW.customer)
+        );
+END;
+CREATE TRIGGER flags_message_added AFTER INSERT ON messages
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = NEW.ticket_id;
+END;
+CREATE TRIGGER flags_message_changed AFTER UPDATE OF author, body, created_at ON messages
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = NEW.ticket_id;
+END;
+CREATE TRIGGER flags_message_removed AFTER DELETE ON messages
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = OLD.ticket_id;
+END;
+CREATE TRIGGER flags_reply_added AFTER INSERT ON replies
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = NEW.ticket_id;
+END;
+CREATE TRIGGER flags_correction_added AFTER INSERT ON corrections
+BEGIN
+    UPDATE flag_state SET stale = 1 WHERE ticket_id = NEW.ticket_id;
+END;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

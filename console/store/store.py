@@ -29,14 +29,25 @@ from typing import Any, TypeVar
 import sqlite_utils
 
 from console.store.records import (
+    AgentLabel,
+    Contact,
+    CorrectionView,
+    FlagFacts,
+    FlagFilter,
+    FlaggedTicket,
+    FlagReason,
     ImportReport,
     LabelDraft,
     LabelRow,
     MessageDraft,
     MessageView,
     QueueRow,
+    RaisedFlag,
     Rejection,
+    ReplyEdit,
     ReplyRecord,
+    ReplyView,
+    ReviewRecord,
     TicketDetail,
     TicketDraft,
     UserRow,
@@ -769,6 +780,389 @@ class TicketStore:
             )
         ]
 
+    # -- flags ----------------------------------------------------------------------------
+    # The rules live in console.services.flags; the store keeps their results, marks the
+    # tickets they must look at again (schema triggers), and answers the review list.
+    def _require_transaction(self, what: str) -> None:
+        if not self.conn.in_transaction:
+            raise AssertionError(f"{what} must run inside TicketStore.transaction()")
+
+    def use_flag_settings(self, fingerprint: str) -> bool:
+        """Record the flag settings the rules now run with; when they differ from the last
+        ones, every ticket becomes stale (its flags were computed with other thresholds).
+        Returns whether they differed."""
+
+        def run() -> bool:
+            row = self.conn.execute("SELECT value FROM flag_meta WHERE key = 'settings'").fetchone()
+            if row is not None and row[0] == fingerprint:
+                return False
+            self.conn.execute("UPDATE flag_state SET stale = 1 WHERE stale = 0")
+            self.conn.execute(
+                "INSERT INTO flag_meta (key, value) VALUES ('settings', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (fingerprint,),
+            )
+            return True
+
+        return self.transaction("the flag settings in use", run)
+
+    def flags_due(self, now: float, limit: int) -> list[str]:
+        """Tickets whose flags must be computed again: changed since (stale), or reaching a
+        time at which a rule may fire (``now`` in epoch seconds)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT ticket_id FROM flag_state WHERE stale = 1 "
+                "UNION SELECT ticket_id FROM flag_state WHERE recheck_at <= ? LIMIT ?",
+                (now, limit),
+            )
+        ]
+
+    def flag_facts(self, ids: Iterable[str]) -> list[FlagFacts]:
+        """What the flag rules read about each of ``ids`` (unknown ids are left out)."""
+        return [f for f in (self._flag_facts(tid) for tid in ids) if f is not None]
+
+    def _flag_facts(self, ticket_id: str) -> FlagFacts | None:
+        row = self.conn.execute(
+            "SELECT t.channel, t.status, t.customer, t.created_ts, t.subject, t.negativity, "
+            "t.sentiment, t.category, p.probabilities "
+            "FROM tickets t LEFT JOIN predictions p ON p.id = t.prediction_id WHERE t.id = ?",
+            (ticket_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        channel, status, customer, created_ts, subject, negativity, sentiment, category, probs = row
+        confidence = None
+        if probs is not None and sentiment is not None:
+            value = json.loads(probs).get(sentiment)
+            confidence = None if value is None else float(value)
+        thread = self.conn.execute(
+            "SELECT author, body, created_at FROM messages WHERE ticket_id = ? ORDER BY seq",
+            (ticket_id,),
+        ).fetchall()
+        customer_times = [_epoch(c) for a, _, c in thread if a == "customer"]
+        first_customer = min(customer_times, default=None)
+        first_reply = None
+        if first_customer is not None:
+            first_reply = min(
+                (t for a, _, c in thread if a == "agent" and (t := _epoch(c)) >= first_customer),
+                default=None,
+            )
+        latest: dict[str, AgentLabel] = {}
+        for field, value, author in self.conn.execute(
+            "SELECT c.field, c.new_value, c.agent FROM corrections c "
+            "LEFT JOIN users u ON u.name = c.agent "
+            "WHERE c.ticket_id = ? AND COALESCE(u.role, 'agent') != 'supervisor' ORDER BY c.id",
+            (ticket_id,),
+        ):
+            latest[field] = AgentLabel(field, value, author)
+        edits = tuple(
+            ReplyEdit(float(ratio), agent, template)
+            for ratio, agent, template in self.conn.execute(
+                "SELECT edit_ratio, agent, template_id FROM replies "
+                "WHERE ticket_id = ? AND from_scratch = 0 ORDER BY id",
+                (ticket_id,),
+            )
+        )
+        previous = following = None
+        if customer:
+            contact = (
+                "SELECT id, created_ts FROM tickets WHERE customer = ? AND id != ? "
+                f"AND channel != '{LABELS_CHANNEL}' AND created_ts "
+            )
+            before = self.conn.execute(
+                contact + "<= ? ORDER BY created_ts DESC, id LIMIT 1",
+                (customer, ticket_id, created_ts),
+            ).fetchone()
+            after = self.conn.execute(
+                contact + "> ? ORDER BY created_ts, id LIMIT 1", (customer, ticket_id, created_ts)
+            ).fetchone()
+            previous = None if before is None else Contact(before[0], float(before[1]))
+            following = None if after is None else Contact(after[0], float(after[1]))
+        return FlagFacts(
+            id=ticket_id,
+            channel=channel,
+            status=status,
+            customer=customer,
+            created_at=float(created_ts),
+            negativity=negativity,
+            sentiment=sentiment,
+            category=category,
+            confidence=confidence,
+            agent_labels=tuple(latest[f] for f in sorted(latest)),
+            customer_text="\n".join([subject, *(b for a, b, _ in thread if a == "customer")]),
+            first_customer_at=first_customer,
+            first_reply_at=first_reply,
+            reply_edits=edits,
+            previous_contact=previous,
+            next_contact=following,
+        )
+
+    def write_flags(
+        self, results: Sequence[tuple[str, Sequence[FlagReason], float | None]]
+    ) -> list[str]:
+        """Store what the rules found, inside a transaction already open: for each ticket
+        its reasons (none: not flagged) and when time alone may change them (epoch seconds).
+
+        A reason that keeps firing keeps the time it was first raised (its detail follows
+        the facts); one that stops is dropped. A ticket flagged for the first time opens;
+        a closed flag opens again when a reason it did not have fires. Returns the tickets
+        whose flag opened or reopened.
+        """
+        self._require_transaction("writing flags")
+        stamp = now_iso()
+        opened: list[str] = []
+        for ticket_id, reasons, recheck_at in results:
+            state = self.conn.execute(
+                "SELECT status FROM flag_state WHERE ticket_id = ?", (ticket_id,)
+            ).fetchone()
+            if state is None:
+                continue  # the ticket is gone
+            current = {
+                r: d
+                for r, d in self.conn.execute(
+                    "SELECT reason, detail FROM flags WHERE ticket_id = ?", (ticket_id,)
+                )
+            }
+            found = {r.reason: r.detail for r in reasons}
+            gone = [r for r in current if r not in found]
+            new = [r for r in found if r not in current]
+            self.conn.executemany(
+                "DELETE FROM flags WHERE ticket_id = ? AND reason = ?",
+                [(ticket_id, r) for r in gone],
+            )
+            self.conn.executemany(
+                "UPDATE flags SET detail = ? WHERE ticket_id = ? AND reason = ?",
+                [(d, ticket_id, r) for r, d in found.items() if r in current and current[r] != d],
+            )
+            self.conn.executemany(
+                "INSERT INTO flags (ticket_id, reason, detail, raised_at) VALUES (?, ?, ?, ?)",
+                [(ticket_id, r, found[r], stamp) for r in new],
+            )
+            status = state[0]
+            if not found:
+                self.conn.execute(
+                    "UPDATE flag_state SET status = NULL, opened_at = NULL, closed_by = NULL, "
+                    "closed_at = NULL WHERE ticket_id = ?",
+                    (ticket_id,),
+                )
+            elif status is None or (status == "closed" and new):
+                self.conn.execute(
+                    "UPDATE flag_state SET status = 'open', opened_at = ?, closed_by = NULL, "
+                    "closed_at = NULL WHERE ticket_id = ?",
+                    (stamp, ticket_id),
+                )
+                opened.append(ticket_id)
+                if status == "closed":
+                    self.audit(
+                        "flag_reopen",
+                        ticket_id,
+                        {"new_reasons": new},
+                        before={"status": "closed"},
+                        after={"status": "open"},
+                    )
+            self.conn.execute(
+                "UPDATE flag_state SET stale = 0, recheck_at = ?, checked_at = ? "
+                "WHERE ticket_id = ?",
+                (recheck_at, stamp, ticket_id),
+            )
+        return opened
+
+    def flagged(self, where: FlagFilter, ids: Iterable[str] | None = None) -> list[FlaggedTicket]:
+        """Flagged tickets matching ``where`` (and among ``ids`` if given), most negative
+        first, each with every reason it is flagged for."""
+        conditions = ["s.status IS NOT NULL"]
+        params: list[Any] = []
+        if where.status is not None:
+            conditions.append("s.status = ?")
+            params.append(where.status)
+        if where.reasons:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM flags f WHERE f.ticket_id = t.id AND f.reason IN "
+                f"({', '.join('?' * len(where.reasons))}))"
+            )
+            params += where.reasons
+        if where.agent is not None:
+            conditions.append(
+                f"EXISTS (SELECT 1 FROM ({_TICKET_AGENTS}) a "
+                "WHERE a.ticket_id = t.id AND a.agent = ? COLLATE NOCASE)"
+            )
+            params.append(where.agent)
+        if where.category is not None:
+            conditions.append("COALESCE(t.category_override, t.category) = ?")
+            params.append(where.category)
+        if where.since is not None:
+            conditions.append("t.created_ts >= ?")
+            params.append(where.since)
+        if where.until is not None:
+            conditions.append("t.created_ts < ?")
+            params.append(where.until)
+        if where.coaching is not None:
+            conditions.append("s.coaching = ?")
+            params.append(int(where.coaching))
+        if ids is not None:
+            conditions.append("t.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(ids)))
+        rows = self.conn.execute(
+            "SELECT t.id, t.customer, t.subject, t.preview, t.created_ts, t.negativity, "
+            "COALESCE(t.sentiment_override, t.sentiment), t.sentiment, "
+            "COALESCE(t.category_override, t.category), t.category, s.status, s.opened_at, "
+            "s.closed_by, s.closed_at, s.coaching "
+            "FROM flag_state s JOIN tickets t ON t.id = s.ticket_id "
+            f"WHERE {' AND '.join(conditions)} "
+            "ORDER BY t.negativity IS NULL, t.negativity DESC, t.created_ts, t.id",
+            params,
+        ).fetchall()
+        found = [r[0] for r in rows]
+        reasons: dict[str, list[RaisedFlag]] = {tid: [] for tid in found}
+        agents: dict[str, list[str]] = {tid: [] for tid in found}
+        for start in range(0, len(found), 500):
+            chunk = json.dumps(found[start : start + 500])
+            for tid, reason, detail, raised_at in self.conn.execute(
+                "SELECT ticket_id, reason, detail, raised_at FROM flags "
+                "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY raised_at, id",
+                (chunk,),
+            ):
+                reasons[tid].append(RaisedFlag(reason, detail, raised_at))
+            for tid, agent in self.conn.execute(
+                f"SELECT ticket_id, agent FROM ({_TICKET_AGENTS}) "
+                "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY at",
+                (chunk,),
+            ):
+                if agent in agents[tid]:
+                    agents[tid].remove(agent)  # listed once, where it last handled the ticket
+                agents[tid].append(agent)
+        return [
+            FlaggedTicket(
+                id=tid,
+                customer=customer,
+                subject=subject,
+                preview=preview,
+                created_at=created_ts,
+                negativity=negativity,
+                sentiment=sentiment,
+                predicted_sentiment=predicted,
+                category=category,
+                predicted_category=predicted_category,
+                status=status,
+                reasons=tuple(reasons[tid]),
+                agents=tuple(agents[tid]),
+                opened_at=opened_at,
+                closed_by=closed_by,
+                closed_at=closed_at,
+                coaching=bool(coaching),
+            )
+            for (
+                tid,
+                customer,
+                subject,
+                preview,
+                created_ts,
+                negativity,
+                sentiment,
+                predicted,
+                category,
+                predicted_category,
+                status,
+                opened_at,
+                closed_by,
+                closed_at,
+                coaching,
+            ) in rows
+        ]
+
+    def replies(self, ticket_id: str) -> list[ReplyView]:
+        """The replies sent to a ticket from the console, oldest first."""
+        return [
+            ReplyView(rid, body, suggestion, template, float(ratio), bool(scratch), agent, sent)
+            for rid, body, suggestion, template, ratio, scratch, agent, sent in self.conn.execute(
+                "SELECT id, body, suggestion, template_id, edit_ratio, from_scratch, agent, "
+                "sent_at FROM replies WHERE ticket_id = ? ORDER BY id",
+                (ticket_id,),
+            )
+        ]
+
+    def corrections(self, ticket_id: str) -> list[CorrectionView]:
+        """A ticket's corrections, oldest first, with their authors' roles (see
+        :meth:`label_events` for authors without an account)."""
+        return [
+            CorrectionView(cid, field, old, new, author, role, at, bool(from_review))
+            for cid, field, old, new, author, role, at, from_review in self.conn.execute(
+                "SELECT c.id, c.field, c.old_value, c.new_value, c.agent, "
+                "COALESCE(u.role, 'agent'), c.created_at, "
+                "EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id) "
+                "FROM corrections c LEFT JOIN users u ON u.name = c.agent "
+                "WHERE c.ticket_id = ? ORDER BY c.id",
+                (ticket_id,),
+            )
+        ]
+
+    def reviews(self, ticket_id: str) -> list[ReviewRecord]:
+        """The review actions taken on a ticket, oldest first."""
+        return [
+            ReviewRecord(*row)
+            for row in self.conn.execute(
+                "SELECT id, reviewer, action, field, value, comment, created_at FROM reviews "
+                "WHERE ticket_id = ? ORDER BY id",
+                (ticket_id,),
+            )
+        ]
+
+    def record_correction(self, ticket_id: str, field: str, value: str, author: str) -> int:
+        """:meth:`correct`'s writes inside a transaction already open (a service composing
+        a write of its own); returns the correction's id."""
+        self._require_transaction("a correction")
+        if field not in ("sentiment", "category"):
+            raise ValueError(f"cannot correct {field!r}")
+        self._correct(ticket_id, field, value, author)
+        (cid,) = self.conn.execute(
+            "SELECT MAX(id) FROM corrections WHERE ticket_id = ?", (ticket_id,)
+        ).fetchone()
+        return int(cid)
+
+    def add_review(
+        self,
+        ticket_id: str,
+        reviewer: str,
+        action: str,
+        *,
+        field: str | None = None,
+        value: str | None = None,
+        correction_id: int | None = None,
+        comment: str = "",
+    ) -> int:
+        """Append a review record, inside a transaction already open; returns its id."""
+        self._require_transaction("a review record")
+        cursor = self.conn.execute(
+            "INSERT INTO reviews (ticket_id, reviewer, action, field, value, correction_id, "
+            "comment, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ticket_id, reviewer, action, field, value, correction_id, comment, now_iso()),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def set_coaching(self, ticket_id: str, coaching: bool) -> bool:
+        """Mark a ticket for coaching or not, inside a transaction already open; returns
+        whether it was marked before."""
+        self._require_transaction("marking for coaching")
+        row = self.conn.execute(
+            "SELECT coaching FROM flag_state WHERE ticket_id = ?", (ticket_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(ticket_id)
+        self.conn.execute(
+            "UPDATE flag_state SET coaching = ? WHERE ticket_id = ?", (int(coaching), ticket_id)
+        )
+        return bool(row[0])
+
+    def close_flag(self, ticket_id: str, closed_by: str) -> None:
+        """Close a ticket's open flag, inside a transaction already open."""
+        self._require_transaction("closing a flag")
+        self.conn.execute(
+            "UPDATE flag_state SET status = 'closed', closed_by = ?, closed_at = ? "
+            "WHERE ticket_id = ? AND status = 'open'",
+            (closed_by, now_iso(), ticket_id),
+        )
+
     # -- accounts -------------------------------------------------------------------------
     def user_row(self, name: str) -> UserRow | None:
         """The account called ``name`` in any (ASCII) case, or None."""
@@ -896,6 +1290,35 @@ class TicketStore:
             ),
         )
 
+    def audit_entries(self, actions: Sequence[str]) -> list[dict[str, Any]]:
+        """The audit rows of these actions, oldest first, with ``details``, ``before`` and
+        ``after`` decoded (None where a row has none)."""
+        marks = ", ".join("?" for _ in actions)
+        cursor = self.conn.execute(
+            "SELECT at, actor, action, ticket_id, details, before, after FROM audit "
+            f"WHERE action IN ({marks}) ORDER BY id",
+            tuple(actions),
+        )
+        return [
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "ticket_id": ticket_id,
+                "details": json.loads(details) if details else {},
+                "before": json.loads(before) if before else None,
+                "after": json.loads(after) if after else None,
+            }
+            for at, actor, action, ticket_id, details, before, after in cursor
+        ]
+
+
+#: Who handled each ticket, and when: repliers and relabellers, not a review's decisions.
+_TICKET_AGENTS = (
+    "SELECT ticket_id, agent, sent_at AS at FROM replies "
+    "UNION ALL SELECT c.ticket_id, c.agent, c.created_at FROM corrections c "
+    "WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id)"
+)
 
 _USER_COLUMNS = "name, role, password_hash, created_at, disabled, failed_logins, last_failed_at"
 

@@ -239,6 +239,26 @@
         <translation>界面语言</translation>
     </message>
     <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Retrain model…</source>
+        <translation>重新训练模型(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Retrain &amp;schedule…</source>
+        <translation>重新训练计划(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Model &amp;history…</source>
+        <translation>模型历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -269,6 +289,10 @@
     <message>
         <source>left in the inbox to try again</source>
         <translation>留在收件箱中稍后重试</translation>
+    </message>
+    <message>
+        <source>Cancelling the retrain before closing…</source>
+        <translation>正在取消重新训练，然后关闭…</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
@@ -384,6 +408,121 @@
     </message>
 </context>
 <context>
+    <name>ModelHistory</name>
+    <message>
+        <source>activated</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>rolled back to</source>
+        <translation>回滚至</translation>
+    </message>
+    <message>
+        <source>promoted</source>
+        <translation>晋升</translation>
+    </message>
+    <message>
+        <source>promoted against the gate</source>
+        <translation>不顾晋升门槛强制晋升</translation>
+    </message>
+    <message>
+        <source>built and activated</source>
+        <translation>构建并启用</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>父版本</translation>
+    </message>
+    <message>
+        <source>Base data</source>
+        <translation>基础数据</translation>
+    </message>
+    <message>
+        <source>Corrections</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Gold accuracy</source>
+        <translation>金标准准确率</translation>
+    </message>
+    <message>
+        <source>Gold macro-F1</source>
+        <translation>金标准宏平均 F1</translation>
+    </message>
+    <message>
+        <source>Made active by</source>
+        <translation>启用者</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>Model history</source>
+        <translation>模型历史</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>回滚</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Checking the model…</source>
+        <translation>正在检查模型…</translation>
+    </message>
+    <message>
+        <source>%s, %s (%s)</source>
+        <translation>%s，%s（%s）</translation>
+    </message>
+    <message>
+        <source>%s: %s by %s</source>
+        <translation>%s：%s，操作者 %s</translation>
+    </message>
+    <message>
+        <source>Model %s is now active.</source>
+        <translation>模型 %s 已启用。</translation>
+    </message>
+    <message>
+        <source>Model %s is now active. The open queue is being re-scored in the background.</source>
+        <translation>模型 %s 已启用。正在后台为当前队列重新评分。</translation>
+    </message>
+    <message>
+        <source>The active model was not changed: %s</source>
+        <translation>当前模型未更改：%s</translation>
+    </message>
+    <message>
+        <source>The model history cannot be read: %s</source>
+        <translation>无法读取模型历史：%s</translation>
+    </message>
+</context>
+<context>
     <name>NoticeBar</name>
     <message>
         <source>Dismiss</source>
@@ -483,6 +622,177 @@
     <message>
         <source>Corrected by an agent (model said: %s)</source>
         <translation>已由客服更正（模型判断：%s）</translation>
+    </message>
+</context>
+<context>
+    <name>Retrain</name>
+    <message>
+        <source>Gold macro-F1</source>
+        <translation>金标准宏平均 F1</translation>
+    </message>
+    <message>
+        <source>Held-out corrections right</source>
+        <translation>留出更正的正确数</translation>
+    </message>
+    <message>
+        <source>Retrain model</source>
+        <translation>重新训练模型</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Time budget:</source>
+        <translation>时间预算：</translation>
+    </message>
+    <message>
+        <source>Start retraining</source>
+        <translation>开始重新训练</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Gold recall: %s</source>
+        <translation>金标准召回率：%s</translation>
+    </message>
+    <message>
+        <source>Retrain finished</source>
+        <translation>重新训练完成</translation>
+    </message>
+    <message>
+        <source>Keep current model</source>
+        <translation>保留当前模型</translation>
+    </message>
+    <message>
+        <source>Retrain schedule</source>
+        <translation>重新训练计划</translation>
+    </message>
+    <message>
+        <source>Retrain automatically while the console runs and a supervisor is logged in. A scheduled retrain follows the promotion gate without asking.</source>
+        <translation>在控制台运行且有主管登录时自动重新训练。计划的重新训练按晋升门槛决定，不再询问。</translation>
+    </message>
+    <message>
+        <source>After new corrections:</source>
+        <translation>新增更正达到：</translation>
+    </message>
+    <message>
+        <source>Nightly, at hour:</source>
+        <translation>每晚，在此小时：</translation>
+    </message>
+    <message>
+        <source>Fine-tune the active model on %d corrections (%d more held out to judge it). The new version replaces the active one only if it is not worse on the gold set; you decide when it is done. The queue stays usable meanwhile.</source>
+        <translation>用 %d 条更正微调当前模型（另有 %d 条留出用于评判）。只有在金标准集上不比当前模型差时，新版本才会取代它；完成后由您决定。期间队列可照常使用。</translation>
+    </message>
+    <message>
+        <source>Promote</source>
+        <translation>晋升</translation>
+    </message>
+    <message>
+        <source>Promote anyway</source>
+        <translation>仍然晋升</translation>
+    </message>
+    <message>
+        <source>Gold accuracy</source>
+        <translation>金标准准确率</translation>
+    </message>
+    <message>
+        <source>Gold category accuracy</source>
+        <translation>金标准类别准确率</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Gate check</source>
+        <translation>门槛检查</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <source>Needs at least</source>
+        <translation>至少需要</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>结论</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>worse</source>
+        <translation>变差</translation>
+    </message>
+    <message>
+        <source>Scheduled retrain:</source>
+        <translation>计划的重新训练：</translation>
+    </message>
+    <message>
+        <source>Retraining:</source>
+        <translation>重新训练：</translation>
+    </message>
+    <message>
+        <source>The new model %s passed the promotion gate.</source>
+        <translation>新模型 %s 通过了晋升门槛。</translation>
+    </message>
+    <message>
+        <source>The promotion gate refused the new model %s: it is worse than %s.</source>
+        <translation>晋升门槛拒绝了新模型 %s：它比 %s 差。</translation>
+    </message>
+    <message>
+        <source>Current model (%s)</source>
+        <translation>当前模型（%s）</translation>
+    </message>
+    <message>
+        <source>New model (%s)</source>
+        <translation>新模型（%s）</translation>
+    </message>
+    <message>
+        <source>Retrain cancelled; the active model is unchanged.</source>
+        <translation>重新训练已取消；当前模型未更改。</translation>
+    </message>
+    <message>
+        <source>Model %s is now active. The open queue is being re-scored in the background.</source>
+        <translation>模型 %s 已启用。正在后台为当前队列重新评分。</translation>
+    </message>
+    <message>
+        <source>Kept model %s; the new version %s is in the model history.</source>
+        <translation>保留模型 %s；新版本 %s 可在模型历史中找到。</translation>
+    </message>
+    <message>
+        <source>Retrain failed: %s</source>
+        <translation>重新训练失败：%s</translation>
+    </message>
+    <message>
+        <source>Retrain refused: %s</source>
+        <translation>重新训练被拒绝：%s</translation>
+    </message>
+    <message>
+        <source>Retrain not started: %s</source>
+        <translation>重新训练未开始：%s</translation>
+    </message>
+    <message>
+        <source>Retrain failed; the active model is unchanged. %s</source>
+        <translation>重新训练失败；当前模型未更改。%s</translation>
+    </message>
+    <message>
+        <source>The retrain finished, but its verdict could not be applied: %s</source>
+        <translation>重新训练已完成，但无法应用其结论：%s</translation>
+    </message>
+    <message>
+        <source>Nothing to retrain on: %s</source>
+        <translation>没有可用于重新训练的数据：%s</translation>
     </message>
 </context>
 <context>
@@ -622,6 +932,81 @@
     <message>
         <source>Customer</source>
         <translation>客户</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingJob</name>
+    <message>
+        <source>Preparing the training data</source>
+        <translation>正在准备训练数据</translation>
+    </message>
+    <message>
+        <source>Preparing the base model</source>
+        <translation>正在准备基础模型</translation>
+    </message>
+    <message>
+        <source>Trimming the vocabulary</source>
+        <translation>正在裁剪词表</translation>
+    </message>
+    <message>
+        <source>Evaluating the current model</source>
+        <translation>正在评估当前模型</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <source>Exporting and quantizing</source>
+        <translation>正在导出并量化</translation>
+    </message>
+    <message>
+        <source>Training the word model</source>
+        <translation>正在训练词模型</translation>
+    </message>
+    <message>
+        <source>Evaluating the new model</source>
+        <translation>正在评估新模型</translation>
+    </message>
+    <message>
+        <source>Registering the new version</source>
+        <translation>正在登记新版本</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>%s: step %d of %d</source>
+        <translation>%s：第 %d / %d 步</translation>
+    </message>
+    <message>
+        <source>%s elapsed</source>
+        <translation>已用 %s</translation>
+    </message>
+    <message>
+        <source>%s elapsed, about %s left</source>
+        <translation>已用 %s，约剩 %s</translation>
     </message>
 </context>
 </TS>
