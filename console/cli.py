@@ -185,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
     _add_flags_parser(sub, common)
     _add_retrain_parser(sub, common)
+    _add_bench_retrain_parser(sub, common)
     return parser
 
 
@@ -215,6 +216,32 @@ def _add_retrain_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     choice.add_argument(
         "--no-promote", action="store_true", help="never promote; register the new version only"
     )
+
+
+def _add_bench_retrain_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    bench = sub.add_parser(
+        "bench-retrain",
+        parents=[common],
+        help="measure whether retraining on the packaged drift set helps, and whether the "
+        "gate refuses wrong labels",
+        description="On scratch copies of the active model (the data directory is only "
+        "read): import the drift set, label its correction part as a supervisor, retrain, "
+        "and print accuracy on its held-out part and on the gold set, before and after; "
+        "then the same with deliberately wrong labels, which the gate must refuse.",
+    )
+    bench.add_argument("--budget-minutes", type=float, default=10.0)
+    bench.add_argument(
+        "--extra-corrections",
+        type=int,
+        default=0,
+        metavar="N",
+        help="add N labelled base training rows as corrections (to time larger retrains)",
+    )
+    bench.add_argument("--no-wrong-run", action="store_true", help="skip the wrong-label run")
+    bench.add_argument(
+        "--work", type=Path, help="scratch folder (default: a temporary one, removed after)"
+    )
+    bench.add_argument("--json", dest="json_out", type=Path, metavar="OUT")
 
 
 def _add_flags_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -701,6 +728,36 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _cmd_bench_retrain(args: argparse.Namespace, root: Path) -> int:
+    import tempfile
+
+    from console.progress import TerminalProgress
+    from console.services.bench_retrain import format_bench, run_bench_retrain
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="sentidesk-bench-retrain-") as scratch:
+        work = args.work or Path(scratch)
+        for wrong in (False, True) if not args.no_wrong_run else (False,):
+            bar = TerminalProgress()
+            try:
+                runs.append(
+                    run_bench_retrain(
+                        root,
+                        work / ("wrong" if wrong else "right"),
+                        wrong=wrong,
+                        budget_minutes=args.budget_minutes,
+                        extra_corrections=args.extra_corrections,
+                        on_event=bar,
+                    )
+                )
+            finally:
+                bar.close()
+    print(format_bench(runs))
+    if args.json_out:
+        _write_json(args.json_out, [run.to_dict() for run in runs])
+    return 0
+
+
 def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -795,6 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "user": _cmd_user,
         "labels": _cmd_labels,
         "retrain": _cmd_retrain,
+        "bench-retrain": _cmd_bench_retrain,
         "flags": _cmd_flags,
     }
     try:

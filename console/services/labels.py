@@ -30,6 +30,12 @@ from console.store import (
 from inference import DEFAULT_CATEGORIES, SENTIMENTS, SentideskError
 from inference.inputs import read_rows
 
+#: First characters that make a spreadsheet read a CSV cell as a formula. A customer's
+#: text (or an attacker's, sent as a ticket) such as ``=HYPERLINK(...)`` would run when a
+#: supervisor opens the export, so such cells get a leading apostrophe, which spreadsheets
+#: show as text and :func:`import_labels` removes again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 #: Columns of an export, in this order in a CSV.
 EXPORT_COLUMNS = ("id", "text", "label", "category", "author", "role", "created_at")
 EXPORTING_LABELS = "exporting labels"
@@ -102,8 +108,9 @@ def import_labels(store: TicketStore, account: Account, path: Path) -> LabelImpo
     drafts: list[LabelDraft] = []
     for row in result.rows:
         where = f"line {row.line}"
+        text = from_csv_cell(row.text) if fmt == "csv" else row.text
         try:
-            drafts.append(_draft(where, row.fields, row.text))
+            drafts.append(_draft(where, row.fields, text))
         except _RowRejectedError as exc:
             rejected.append(Rejection(where, str(exc)))
     unknown = store.import_labels(drafts, account.name, path.name, rejected=len(rejected))
@@ -147,6 +154,17 @@ def label_records(store: TicketStore) -> list[dict[str, Any]]:
     return records
 
 
+def csv_cell(value: object) -> str:
+    """``value`` as a CSV cell no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_csv_cell(text: str) -> str:
+    """Undo :func:`csv_cell` on a text read from a CSV."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def _write(records: list[dict[str, Any]], out: Path, as_csv: bool) -> Path:
     """``records`` in a temporary file next to ``out``, flushed to disk."""
     fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
@@ -156,7 +174,7 @@ def _write(records: list[dict[str, Any]], out: Path, as_csv: bool) -> Path:
             if as_csv:
                 writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
                 writer.writeheader()
-                writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
+                writer.writerows({k: csv_cell(v) for k, v in r.items()} for r in records)
             else:
                 for record in records:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -168,3 +168,29 @@ def test_only_a_supervisor_exports(store: TicketStore, bob: Account, tmp_path: P
         export_labels(store, bob, out)
     assert not out.exists()
     assert not [r for r in store.rows("audit") if r["action"] == "labels_export"]
+
+
+def test_a_csv_export_never_holds_a_formula_and_imports_back_unchanged(
+    store: TicketStore, ann: Account, tmp_path: Path
+) -> None:
+    """A ticket text is customer input: opened in a spreadsheet, "=HYPERLINK(...)" would
+    run. Such cells start with an apostrophe, which the import removes again."""
+    import csv
+
+    texts = ['=HYPERLINK("http://x.example","click")', "-10% off? @team", "+1 great", "ok"]
+    rows = [{"text": t, "label": "neutral"} for t in texts]
+    import_labels(store, ann, jsonl(tmp_path / "in.jsonl", *rows))
+    out = tmp_path / "labels.csv"
+    export_labels(store, ann, out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert '\'=HYPERLINK("http://x.example","click")' in cells
+
+    fresh = TicketStore(tmp_path / "fresh.db")
+    try:
+        fresh_ann = add_user(fresh, "ann", "supervisor", "supervisor-pass", None)
+        assert import_labels(fresh, fresh_ann, out).imported == 4
+        assert sorted(e.text for e in fresh.label_events()) == sorted(texts)
+    finally:
+        fresh.close()
