@@ -22,6 +22,7 @@ from inference import (
     RegistryEntry,
     Scorer,
     SentideskError,
+    SentimentScorer,
     data_dir,
     models_dir,
     open_active_scorer,
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 BACKEND_CHOICES = ["auto", "onnx-int8", "onnx-fp32", "torch-cpu", "torch-cuda"]
 FIRST_SUPERVISOR = "sentidesk user add NAME --role supervisor"
+PROVISIONAL_WARNING = (
+    "model %s is provisional (character n-grams only, less accurate than the default "
+    "model); build the default model with `sentidesk model build`"
+)
 
 
 def _common(default: Any) -> argparse.ArgumentParser:
@@ -181,6 +186,24 @@ def _parser() -> argparse.ArgumentParser:
         "first line is ACTOR's password and the second the new account's; without it, the "
         "first line is the new account's",
     )
+    manage = _supervisor_options("the supervisor making the change", required=True)
+    for command, what in (
+        ("disable", "disable an account (it can no longer log in; its work stays)"),
+        ("enable", "enable a disabled account"),
+        ("reset-password", "set a new password for an account"),
+        ("set-role", "make an account an agent or a supervisor"),
+    ):
+        change = user_sub.add_parser(
+            command,
+            parents=[common, manage],
+            help=f"{what} (supervisor)",
+            description=f"{what[0].upper()}{what[1:]}. Refused when it would leave no enabled "
+            "supervisor. With --password-stdin the first line is the supervisor's password"
+            + (" and the second the new password." if command == "reset-password" else "."),
+        )
+        change.add_argument("name")
+        if command == "set-role":
+            change.add_argument("--role", choices=["supervisor", "agent"], required=True)
     list_users = user_sub.add_parser("list", parents=[common], help="list accounts")
     list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
     _add_flags_parser(sub, common)
@@ -302,9 +325,21 @@ def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def _active_scorer(root: Path, backend: BackendName = "auto") -> Scorer:
-    """The active model, or the version used in its place, announced on stderr."""
-    active = open_active_scorer(models_dir(root), backend=backend)
+def _active_scorer(root: Path, backend: BackendName = "auto") -> SentimentScorer:
+    """The active model, or the version used in its place, announced on stderr; a
+    provisional one (character n-grams, what a fresh data directory has until its default
+    model is built) is used with a warning."""
+    active = open_active_scorer(models_dir(root), backend=backend, provisional=True)
+    if active.fallback is not None:
+        print(f"sentidesk: warning: {active.fallback}", file=sys.stderr)
+    if active.provisional:
+        print(f"sentidesk: warning: {PROVISIONAL_WARNING % active.version}", file=sys.stderr)
+    return active.scorer
+
+
+def _transformer(root: Path) -> Scorer:
+    """The active transformer (or its fallback): for what measures the transformer itself."""
+    active = open_active_scorer(models_dir(root))
     if active.fallback is not None:
         print(f"sentidesk: warning: {active.fallback}", file=sys.stderr)
     return active.scorer
@@ -334,13 +369,9 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
 
     from console.services.accounts import PermissionDenied
     from console.services.desk import open_store
-    from console.services.models import CHANGING_THE_MODEL, change_active_model
+    from console.services.models import CHANGING_THE_MODEL, change_active_model, loadable
 
-    def load(version: str) -> None:
-        """Refuse a version whose files are broken; loading it is the only sure test."""
-        registry.check(version)
-        Scorer(registry.path(version), version=version)
-
+    load = loadable(registry)
     store = open_store(root)
     try:
         actor = _supervisor(store, args, CHANGING_THE_MODEL)
@@ -361,11 +392,15 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
 
 
 def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegistry) -> int:
-    # a model that scoring can use, the active one or a fallback, is not "missing"
+    # a model that scoring can use, the active one or a fallback, is not "missing"; a
+    # provisional one is: it only stands in until this build has made the real one
     if (
         args.if_missing
         and registry.active_version() is not None
-        and any(e.problem is None for e in registry.entries())
+        and any(
+            e.problem is None and not (e.manifest is not None and e.manifest.provisional)
+            for e in registry.entries()
+        )
     ):
         return 0
     from console.services.desk import open_store
@@ -474,7 +509,7 @@ def _format_eval(report: dict[str, Any]) -> str:
 def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
     from training import format_table, run_bench
 
-    path = _active_scorer(root).model_dir
+    path = _transformer(root).model_dir
     result = run_bench(path, n_texts=args.texts, accuracy=not args.no_accuracy)
     print(format_table(result))
     if args.json_out:
@@ -565,6 +600,9 @@ def _cmd_headless(args: argparse.Namespace, root: Path) -> int:
 
     summary = run_headless(root, args.tickets, args.out, args.agent_name, QueueOrder(args.order))
     print(json.dumps(summary, ensure_ascii=False, indent=2), file=sys.stderr)
+    if summary["model_provisional"]:
+        warning = PROVISIONAL_WARNING % summary["model_version"]
+        print(f"sentidesk: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -654,6 +692,23 @@ def _cmd_user(args: argparse.Namespace, root: Path) -> int:
             for a in accounts:
                 disabled = "yes" if a.disabled else "no"
                 print(f"{a.name:<{width}}  {a.role:<10}  {a.created_at:<25}  {disabled}")
+            return 0
+        if args.user_command in ("disable", "enable", "reset-password", "set-role"):
+            from console.services.accounts import MANAGING_ACCOUNTS, update_user
+
+            supervisor = _supervisor(store, args, MANAGING_ACCOUNTS)
+            changes: dict[str, Any] = {}
+            if args.user_command in ("disable", "enable"):
+                changes["disabled"] = args.user_command == "disable"
+            elif args.user_command == "set-role":
+                changes["role"] = args.role
+            else:
+                changes["password"] = _read_password(
+                    args.password_stdin, f"the account {args.name}", confirm=True
+                )
+            account = update_user(store, supervisor, args.name, **changes)
+            state = "disabled" if account.disabled else "enabled"
+            print(f"{account.role} {account.name} ({state}) updated")
             return 0
         actor = None
         if args.actor is not None:

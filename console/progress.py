@@ -30,7 +30,9 @@ class TerminalProgress:
                 extra = f" loss {event['loss']:.3f}  {rate:.1f} ex/s  {event.get('elapsed_s', 0)}s"
             self.stream.write(f"\r[{stage}] {bar} {event['step']}/{event['total']}{extra}")
         elif stage == "done":
-            self.stream.write(f"[done] model {event.get('version')} in {event.get('seconds')}s")
+            # a build reports its version, a retrain its challenger
+            version = event.get("version") or event.get("challenger")
+            self.stream.write(f"[done] model {version} in {event.get('seconds')}s")
         else:
             self.stream.write(f"\r[{stage}] ...")
         self.stream.flush()

@@ -73,6 +73,9 @@ def run_app(root: Path, demo: bool = True, language: str | None = None) -> int:
                 log.info("login cancelled; quitting")
                 return 0
             window = build_window(root, settings, translations, workers, account)
+            # a data directory without a model gets a provisional one at once and its default
+            # model in the background, instead of a 25-minute wait before any window
+            window.first_launch.enabled = True
             window.resize(1400, 850)
             window.show()
             closed = asyncio.Event()

@@ -32,6 +32,7 @@ from console.services.accounts import (
     MIN_PASSWORD_CHARS,
     WRONG_LOGIN,
     Account,
+    AccountDisabledError,
     LoginError,
     LoginThrottledError,
     PermissionDenied,
@@ -296,13 +297,10 @@ class LoginDialog(QDialog):
                 name,
                 _seconds(exc.wait_seconds),
             )
+        elif isinstance(exc, AccountDisabledError):
+            text = tr("The account %s is disabled; ask a supervisor to enable it.") % name
         elif isinstance(exc, LoginError):
-            if str(exc) == WRONG_LOGIN:
-                text = tr("Wrong name or password.")
-            elif "disabled" in str(exc):
-                text = tr("The account %s is disabled; ask a supervisor to enable it.") % name
-            else:
-                text = str(exc)
+            text = tr("Wrong name or password.") if str(exc) == WRONG_LOGIN else str(exc)
             self.password.clear()
         elif isinstance(exc, PermissionDenied) and self.first_launch:
             # someone created an account meanwhile (the command line, another window): the

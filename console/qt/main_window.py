@@ -56,12 +56,14 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from console.qt.delegates import NegativityBarDelegate
+from console.qt.first_launch import FirstLaunch
 from console.qt.i18n import LANGUAGES, SETTING, Translations
 from console.qt.login import choose_account, role_name
 from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
 from console.qt.retrain_flow import RetrainFlow
+from console.qt.review_view import ReviewEntry
 from console.qt.ticket_panel import TicketPanel
 from console.qt.training_job import TrainingProgress
 from console.qt.workers import Workers
@@ -76,12 +78,13 @@ from console.services.desk import (
     send_reply,
     suggest_for,
 )
+from console.services.flags import FlagSettings, load_flag_settings, refresh_flags
 from console.services.inbox import SETTLE_SECONDS, Inbox, InboxOutcome
 from console.services.queue import QueueFilter, QueueOrder
 from console.services.scoring import explain_ticket
 from console.services.scoring_loop import RoundFailure, RoundResult, ScoringLoop, describe
 from console.store import SUPPORTED_SUFFIXES, ImportReport, ReplyDraft, TicketStore, spans_from_json
-from inference import SENTIMENTS, Scorer, SentideskError
+from inference import SENTIMENTS, SentideskError, SentimentScorer
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,7 @@ SHORTCUTS = (
     ("Ctrl+F", "Search the queue"),
     ("Esc", "Back to the queue"),
     ("Ctrl+O", "Import tickets from a file"),
+    ("Ctrl+Shift+R", "Review flagged conversations (supervisors)"),
     ("F1", "This help"),
 )
 
@@ -156,8 +160,13 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.account = account
         self.store: TicketStore | None = None
-        self.scorer: Scorer | None = None
+        self.scorer: SentimentScorer | None = None
+        #: the model scoring is provisional (character n-grams, until the default one is built)
+        self.scorer_provisional = False
         self.scoring: ScoringLoop | None = None
+        #: the flag rules' settings; None until read, or when the file is unusable (flags
+        #: then stay as stored: nothing is recomputed with settings the supervisor did not set)
+        self.flag_settings: FlagSettings | None = None
         self._wake = asyncio.Event()
         self._scoring_task: asyncio.Task[None] | None = None
         # asyncio keeps only weak references to tasks; these keep fire-and-forget work alive
@@ -249,7 +258,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.account_label)
         self.progress = TrainingProgress()
         self.statusBar().addPermanentWidget(self.progress)
+        self.first_launch = FirstLaunch(self)
         self._build_model_actions()
+        self.review = ReviewEntry(self)
 
         self._ages = QTimer(self)
         self._ages.timeout.connect(self.model.refresh_ages)
@@ -296,10 +307,7 @@ class MainWindow(QMainWindow):
         self.panel.retranslate()
         self.progress.retranslate()
         self._show_account()
-        if self.scorer is not None:
-            self.model_label.setText(
-                tr("model %s (%s)") % (self.scorer.version, self.scorer.backend.name)
-            )
+        self.show_model_label()
 
     # -- construction -------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -390,6 +398,7 @@ class MainWindow(QMainWindow):
         for model_action in (self.retrain_action, self.schedule_action, self.history_action):
             self.model_menu.addAction(model_action)
         self.update_model_actions()
+        self.review.add_menu(self.menuBar())
 
         help_menu = self.menuBar().addMenu(tr("&Help"))
         keys = QAction(tr("&Keyboard shortcuts"), self)
@@ -422,7 +431,10 @@ class MainWindow(QMainWindow):
         for action in (self.retrain_action, self.schedule_action, self.history_action):
             action.setVisible(supervisor)
             action.setEnabled(supervisor)
-        self.retrain_action.setEnabled(supervisor and not self.retrain.running)
+        # nothing to retrain while the first real model is still being built
+        self.retrain_action.setEnabled(
+            supervisor and not self.retrain.running and not self.first_launch.building
+        )
         self.model_menu.menuAction().setVisible(supervisor)
         self.model_toolbar.setVisible(supervisor)
         if not supervisor and self.history_dialog is not None:
@@ -547,9 +559,14 @@ class MainWindow(QMainWindow):
             len(rows),
             (time.perf_counter() - t0) * 1000,
         )
+        await self._load_flag_settings()
         self.paths.inbox.mkdir(parents=True, exist_ok=True)
         self.watcher.addPath(str(self.paths.inbox))
-        await self._load_model()
+        # without a usable model, the first launch makes a provisional one in the background
+        # and loads it then: the queue is on screen meanwhile
+        if not await self.first_launch.prepare():
+            await self._load_model()
+            self.first_launch.begin_build_if_due()
         await self._inbox_changed_async()
 
     async def _load_model(self) -> None:
@@ -577,15 +594,41 @@ class MainWindow(QMainWindow):
                 "warning",
             )
         self.scorer = active.scorer
-        self.model_label.setText(
-            tr("model %s (%s)") % (self.scorer.version, self.scorer.backend.name)
-        )
+        self.scorer_provisional = active.provisional
+        self.show_model_label()
         assert self.store is not None
         self.scoring = ScoringLoop(
-            self.store, self.scorer, db=self.workers.db, model=self.workers.model
+            self.store,
+            self.scorer,
+            db=self.workers.db,
+            model=self.workers.model,
+            flag_settings=self.flag_settings,
         )
         self._scoring_task = asyncio.ensure_future(
             self.scoring.run(self._wake, self._scored, self._scoring_failed, self._scoring_finished)
+        )
+
+    def show_model_label(self) -> None:
+        """Name the model scoring in the status bar; a provisional one is marked as such (its
+        scores are rougher), with whether the default model is being built."""
+        if self.scorer is None:
+            return  # "No model", or what the first launch is doing, stays
+        if not self.scorer_provisional:
+            self.model_label.setText(
+                tr("model %s (%s)") % (self.scorer.version, self.scorer.backend.name)
+            )
+            self.model_label.setStyleSheet("")
+            self.model_label.setToolTip("")
+            return
+        self.model_label.setText(
+            tr("provisional model (character n-grams) — the default model is being built")
+            if self.first_launch.building
+            else tr("provisional model (character n-grams)")
+        )
+        self.model_label.setStyleSheet("QLabel { color: #8a5300; font-weight: bold; }")
+        self.model_label.setToolTip(
+            tr("Model %s: a stand-in trained in seconds, less accurate than the default model")
+            % self.scorer.version
         )
 
     async def reload_model(self) -> None:
@@ -599,6 +642,7 @@ class MainWindow(QMainWindow):
                 await task
         self.scoring = None
         self.scorer = None
+        self.scorer_provisional = False
         self.notices.clear("model")
         await self._load_model()
         self.modelReloaded.emit(self.scorer.version if self.scorer is not None else "")
@@ -606,6 +650,7 @@ class MainWindow(QMainWindow):
     async def shutdown(self) -> None:
         """Store every pending write, stop background work and close the store."""
         await self.retrain.stop()
+        await self.first_launch.stop()
         if self.history_dialog is not None and shiboken6.isValid(self.history_dialog):
             self.history_dialog.close()
         await self._flush_writes()
@@ -703,13 +748,52 @@ class MainWindow(QMainWindow):
         self.notices.clear(key)
         if done is not None:
             done()
+        if not self._closing:
+            await self.refresh_flags()
         if ticket_id is not None and not self._closing:
             await self._refresh_ticket(ticket_id)
+
+    # -- flags ------------------------------------------------------------------------
+    async def _load_flag_settings(self) -> None:
+        """Read the flag settings (database worker: a file next to the store). An unusable
+        file turns flags off under a notice naming it and the key; stored flags stay."""
+        try:
+            self.flag_settings = await self.workers.db(load_flag_settings, self.root)
+        except SentideskError as exc:
+            self.flag_settings = None
+            self.notices.show_notice(
+                "flag-settings",
+                tr("Conversations are not flagged until the flag settings are fixed: %s") % exc,
+                "error",
+            )
+            return
+        self.notices.clear("flag-settings")
+
+    async def refresh_flags(self) -> None:
+        """Recompute the flags that the latest writes changed (database worker). A failure
+        is shown; the write itself is stored, and the next refresh catches up."""
+        if self.store is None or self.flag_settings is None:
+            return
+        try:
+            await self.workers.db(refresh_flags, self.store, self.flag_settings)
+        except SentideskError as exc:
+            log.info("flags not recomputed after a write: %s", exc)
+            self.notices.show_notice(
+                "flags", tr("Flags could not be brought up to date: %s") % describe(exc)
+            )
+            return
+        self.notices.clear("flags")
 
     # -- background scoring -------------------------------------------------------------
     async def _scored(self, result: RoundResult) -> None:
         """Slot the freshly scored tickets into the queue (called by the scoring loop)."""
         self.notices.clear("scoring")
+        if result.flag_error is not None:
+            self.notices.show_notice(
+                "flags", tr("Flags could not be brought up to date: %s") % result.flag_error
+            )
+        elif result.scored and self.flag_settings is not None:
+            self.notices.clear("flags")
         if result.set_aside:
             self.notices.show_notice(
                 "unscorable",
@@ -963,9 +1047,9 @@ class MainWindow(QMainWindow):
         self.storeChanged.emit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Close once a running retrain is cancelled and every pending write is stored; say
-        so if that takes a moment."""
-        if self.retrain.running:
+        """Close once a running retrain or model build is cancelled and every pending write
+        is stored; say so if that takes a moment."""
+        if self.retrain.running or self.first_launch.running:
             event.ignore()
             if not self._closing:
                 self._closing = True
@@ -984,8 +1068,14 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     async def _close_after_retrain(self) -> None:
-        self.notices.show_notice("closing", tr("Cancelling the retrain before closing…"), "info")
+        text = (
+            tr("Cancelling the retrain before closing…")
+            if self.retrain.running
+            else tr("Stopping the model build before closing…")
+        )
+        self.notices.show_notice("closing", text, "info")
         await self.retrain.stop()
+        await self.first_launch.stop()
         self.notices.clear("closing")
         self._closing = False
         self.close()

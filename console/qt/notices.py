@@ -6,8 +6,18 @@ a recovered one can be taken down by the code that raised it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 _COLOURS = {
     "error": ("#fdecea", "#b3261e"),
@@ -35,7 +45,18 @@ class NoticeBar(QWidget):
         self._notices: dict[str, tuple[QFrame, QLabel]] = {}
         self.setVisible(False)
 
-    def show_notice(self, key: str, text: str, level: str = "warning") -> None:
+    def show_notice(
+        self,
+        key: str,
+        text: str,
+        level: str = "warning",
+        action: tuple[str, Callable[[], object]] | None = None,
+    ) -> None:
+        """Show ``text`` under ``key`` (replacing that key's notice). ``action`` is a button
+        (its text, and what it does) on the notice, which is taken down when it is pressed."""
+        if key in self._notices and (action is not None or self.action_button(key) is not None):
+            # a button belongs to the notice it was offered with: build the line afresh
+            self.clear(key)
         if key not in self._notices:
             frame = QFrame()
             frame.setObjectName(f"notice-{key}")
@@ -52,6 +73,13 @@ class NoticeBar(QWidget):
             close.setAutoRaise(True)
             close.clicked.connect(lambda _checked=False, k=key: self.clear(k))
             row.addWidget(label, 1)
+            if action is not None:
+                button = QPushButton(action[0])
+                button.setObjectName(f"notice-{key}-action")
+                button.clicked.connect(
+                    lambda _checked=False, k=key, run=action[1]: self._act(k, run)
+                )
+                row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
             row.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
             self._layout.addWidget(frame)
             self._notices[key] = (frame, label)
@@ -64,6 +92,10 @@ class NoticeBar(QWidget):
         label.setText(text)
         self.setVisible(True)
         self.changed.emit()
+
+    def _act(self, key: str, run: Callable[[], object]) -> None:
+        self.clear(key)
+        run()
 
     def clear(self, key: str) -> None:
         entry = self._notices.pop(key, None)
@@ -79,3 +111,8 @@ class NoticeBar(QWidget):
 
     def shown(self) -> list[str]:
         return list(self._notices)
+
+    def action_button(self, key: str) -> QPushButton | None:
+        """The button on ``key``'s notice, if it has one."""
+        entry = self._notices.get(key)
+        return None if entry is None else entry[0].findChild(QPushButton)

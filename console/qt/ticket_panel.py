@@ -59,6 +59,41 @@ def highlight_html(text: str, spans: Sequence[MessageSpan]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+def thread_html(detail: TicketDetail, spans: Sequence[MessageSpan]) -> str:
+    """The conversation as HTML: the customer's words coloured by ``spans`` (the
+    explanation), agents' messages plain. The ticket panel and the review view show it."""
+    blocks = []
+    customer_index = 0
+    subject_spans = [s for s in spans if s.part == -1]
+    if subject_spans:
+        subject = highlight_html(detail.subject.strip(), subject_spans)
+        blocks.append(f"<p><i>{tr('Subject')}:</i> {subject}</p>")
+    for message in detail.messages:
+        if message.author == "customer":
+            own = [s for s in spans if s.part == customer_index]
+            customer_index += 1
+            body = highlight_html(message.body, own)
+            who = html.escape(detail.customer or tr("Customer"))
+            background = "#fafafa"
+        else:
+            body = highlight_html(message.body, [])
+            who = tr("Agent")
+            background = "#e3f2fd"
+        pill = ""
+        if message.label:
+            pill = (
+                f' <span style="color:{SENTIMENT_BADGE.get(message.label, "#000")}">'
+                f"● {html.escape(tr(message.label))}</span>"
+            )
+        when = html.escape(message.created_at[:16].replace("T", " "))
+        blocks.append(
+            f'<table width="100%" style="background:{background}" cellpadding="6"><tr><td>'
+            f'<b>{who}</b> <span style="color:#777">{when}</span>{pill}<br>{body}'
+            "</td></tr></table><br>"
+        )
+    return "".join(blocks)
+
+
 class TicketPanel(QWidget):
     """Shows one ticket and lets the agent correct it and reply.
 
@@ -283,39 +318,8 @@ class TicketPanel(QWidget):
         )
 
     def _render_thread(self) -> None:
-        detail = self.detail
-        if detail is None:
-            return
-        blocks = []
-        customer_index = 0
-        subject_spans = [s for s in self._spans if s.part == -1]
-        if subject_spans:
-            subject = highlight_html(detail.subject.strip(), subject_spans)
-            blocks.append(f"<p><i>{tr('Subject')}:</i> {subject}</p>")
-        for message in detail.messages:
-            if message.author == "customer":
-                spans = [s for s in self._spans if s.part == customer_index]
-                customer_index += 1
-                body = highlight_html(message.body, spans)
-                who = html.escape(detail.customer or tr("Customer"))
-                background = "#fafafa"
-            else:
-                body = highlight_html(message.body, [])
-                who = tr("Agent")
-                background = "#e3f2fd"
-            pill = ""
-            if message.label:
-                pill = (
-                    f' <span style="color:{SENTIMENT_BADGE.get(message.label, "#000")}">'
-                    f"● {html.escape(tr(message.label))}</span>"
-                )
-            when = html.escape(message.created_at[:16].replace("T", " "))
-            blocks.append(
-                f'<table width="100%" style="background:{background}" cellpadding="6"><tr><td>'
-                f'<b>{who}</b> <span style="color:#777">{when}</span>{pill}<br>{body}'
-                "</td></tr></table><br>"
-            )
-        self.conversation.setHtml("".join(blocks))
+        if self.detail is not None:
+            self.conversation.setHtml(thread_html(self.detail, self._spans))
 
     def _render_side(self, detail: TicketDetail) -> None:
         order_lines = [f"<b>{html.escape(detail.order_id)}</b>"] if detail.order_id else []

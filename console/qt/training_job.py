@@ -56,6 +56,7 @@ def stage_names() -> dict[str, str]:
         "train": tr("Training"),
         "export": tr("Exporting and quantizing"),
         "lexical": tr("Training the word model"),
+        "category": tr("Training the category model"),
         "evaluate": tr("Evaluating the new model"),
         "register": tr("Registering the new version"),
         "done": tr("Finished"),

@@ -4,6 +4,7 @@ conversations and their review."""
 
 from console.services.accounts import (
     Account,
+    AccountDisabledError,
     AccountError,
     LoginError,
     LoginThrottledError,
@@ -15,6 +16,7 @@ from console.services.accounts import (
     login_delay,
     require_supervisor,
     still_supervisor,
+    update_user,
     verify_password,
 )
 from console.services.editing import edit_distance, edit_ratio, finish_reply
@@ -82,6 +84,7 @@ from console.services.templates import (
 __all__ = [
     "FLAG_REASONS",
     "Account",
+    "AccountDisabledError",
     "AccountError",
     "DiffSegment",
     "FlagSettings",
@@ -144,5 +147,6 @@ __all__ = [
     "spans_by_part",
     "still_supervisor",
     "unfilled_placeholders",
+    "update_user",
     "verify_password",
 ]

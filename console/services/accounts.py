@@ -20,7 +20,7 @@ import secrets
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,10 @@ class PermissionDenied(SentideskError):  # noqa: N818 (the name says what happen
 
 class LoginError(SentideskError):
     """A login was refused: wrong name or password, a disabled account, too many tries."""
+
+
+class AccountDisabledError(LoginError):
+    """The password was right, but a supervisor disabled the account."""
 
 
 class LoginThrottledError(LoginError):
@@ -253,6 +257,60 @@ def add_user(
     return _account(row)
 
 
+MANAGING_ACCOUNTS = "managing accounts"
+
+
+def update_user(
+    store: TicketStore,
+    actor: Account | None,
+    name: str,
+    *,
+    disabled: bool | None = None,
+    role: str | None = None,
+    password: str | None = None,
+) -> Account:
+    """Disable or enable an account, change its role or set a new password (a supervisor's
+    action, audited with before and after; never the password itself).
+
+    A change that would leave the store without an enabled supervisor is refused, so the
+    team cannot lock itself out of retraining, reviews and account management. A new
+    password also clears the account's failed-login count.
+    """
+    require_supervisor(actor, MANAGING_ACCOUNTS)
+    assert actor is not None
+    if role is not None:
+        check_role(role)
+    password_hash = None
+    if password is not None:
+        check_password(password)
+        password_hash = hash_password(password)  # outside the transaction: it takes a while
+    target = store.user_row(name.strip())
+    if target is None:
+        raise AccountError(f"there is no account named {name.strip()!r}")
+
+    def guard(rows: Sequence[UserRow]) -> None:
+        if not [r for r in rows if r.role == "supervisor" and not r.disabled]:
+            raise AccountError(
+                f"{target.name} is the last enabled supervisor; add or enable another "
+                "supervisor first"
+            )
+
+    row = store.update_user_row(
+        target.name,
+        actor.name,
+        disabled=disabled,
+        role=role,
+        password_hash=password_hash,
+        check=guard,
+    )
+    if row is None:
+        raise PermissionDenied(
+            f"{MANAGING_ACCOUNTS} needs a supervisor account; "
+            f"{actor.name} is no longer an enabled supervisor"
+        )
+    return _account(row)
+
+
 class _UnknownNames:
     """Failed logins of names that have no account, kept in memory as there is no row.
 
@@ -309,5 +367,7 @@ def authenticate(
         raise LoginError(WRONG_LOGIN)
     store.clear_login_failures(row.name)
     if row.disabled:
-        raise LoginError(f"the account {row.name} is disabled; ask a supervisor to enable it")
+        raise AccountDisabledError(
+            f"the account {row.name} is disabled; ask a supervisor to enable it"
+        )
     return _account(row)

@@ -16,7 +16,13 @@ from console.services.editing import finish_reply
 from console.services.scoring import explain_ticket, spans_by_part
 from console.services.templates import Suggestion, TemplateLibrary, TicketContext
 from console.store import ImportReport, ReplyDraft, TicketDetail, TicketStore, parse_file
-from inference import ActiveScorer, Scorer, detect_language, models_dir, open_active_scorer
+from inference import (
+    ActiveScorer,
+    SentimentScorer,
+    detect_language,
+    models_dir,
+    open_active_scorer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +47,12 @@ def open_store(root: Path) -> TicketStore:
     return TicketStore(DeskPaths(root).store)
 
 
-def open_scorer(root: Path, threads: int | None = None) -> ActiveScorer:
+def open_scorer(root: Path, threads: int | None = None) -> ActiveScorer[SentimentScorer]:
     """Thread: model worker. The active model version, or the nearest one that loads (with a
-    notice saying so) when the active one is missing or broken."""
-    return open_active_scorer(models_dir(root), threads=threads)
+    notice saying so) when the active one is missing or broken. A provisional version loads
+    too (``provisional`` is set on the result): a fresh machine scores with it until its
+    default model is built, and the caller says so."""
+    return open_active_scorer(models_dir(root), threads=threads, provisional=True)
 
 
 def background_threads() -> int:
@@ -104,7 +112,7 @@ def suggest_for(
     return library.suggest(context_for(detail, agent_name), limit)
 
 
-def explanation_for(scorer: Scorer, detail: TicketDetail) -> list[dict[str, Any]]:
+def explanation_for(scorer: SentimentScorer, detail: TicketDetail) -> list[dict[str, Any]]:
     """Spans (per subject/message part) that pushed this ticket's negativity up or down."""
     customer = [m.body for m in detail.messages if m.author == "customer"]
     spans = explain_ticket(scorer, detail.subject, customer)

@@ -69,6 +69,8 @@ def run_headless(
             "written": len(rows),
             "model_version": scorer.version,
             "model_fallback": None if active.fallback is None else str(active.fallback),
+            # scores of the stand-in n-gram model are rougher; the caller warns about them
+            "model_provisional": active.provisional,
         }
     finally:
         store.close()

@@ -13,7 +13,7 @@ from typing import Any
 
 from console.services.accounts import Account, require_supervisor, still_supervisor
 from console.store import TicketStore
-from inference import Manifest, ModelRegistry, Scorer, SentideskError
+from inference import Manifest, ModelRegistry, SentideskError, load_scorer
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +69,12 @@ class ModelVersionInfo:
 
 def loadable(registry: ModelRegistry) -> Callable[[str], None]:
     """A ``usable`` check for :func:`change_active_model`: refuse a version whose files are
-    broken. Loading it is the only sure test, so this takes a moment per version."""
+    broken. Loading it is the only sure test, so this takes a moment per version. A
+    provisional version loads as the n-gram model it is, so a supervisor can go back to it."""
 
     def load(version: str) -> None:
         registry.check(version)
-        Scorer(registry.path(version), version=version)
+        load_scorer(registry, version)
 
     return load
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -39,6 +40,8 @@ from training.retrain import NothingToLearnError
 log = logging.getLogger(__name__)
 
 RETRAINING = "retraining the model"
+CORRECTIONS_PREFIX = ".corrections-"
+STALE_CORRECTIONS_SECONDS = 24 * 3600
 #: Stderr lines kept to explain a training process that died without an error event.
 STDERR_TAIL_LINES = 20
 
@@ -105,7 +108,8 @@ def prepare_retrain(
             "there are no corrections to learn from yet: override labels in the queue, "
             "review flagged tickets, or import labels with `sentidesk labels import`"
         )
-    fd, name = tempfile.mkstemp(prefix=".corrections-", suffix=".json", dir=registry.root)
+    _remove_stale_correction_files(registry.root)
+    fd, name = tempfile.mkstemp(prefix=CORRECTIONS_PREFIX, suffix=".json", dir=registry.root)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:  # mkstemp: readable by us alone
         json.dump(corrections.to_dict(), handle, ensure_ascii=False)
     command = [sys.executable, "-m", "training", "retrain", "--data-dir", str(root)]
@@ -124,6 +128,17 @@ def prepare_retrain(
     )
 
 
+def _remove_stale_correction_files(folder: Path) -> None:
+    """Files of retrains whose console was killed before it could remove them: they hold
+    ticket texts, so they are not left lying around. A day old is surely not in use."""
+    for file in folder.glob(f"{CORRECTIONS_PREFIX}*.json"):
+        try:
+            if time.time() - file.stat().st_mtime > STALE_CORRECTIONS_SECONDS:
+                file.unlink()
+        except OSError as exc:
+            log.info("could not remove %s: %s", file, exc)
+
+
 def parse_event(line: str) -> dict[str, Any] | None:
     """One progress event from a stdout line of the training process; None for anything
     else (a library printing to stdout must not break the protocol)."""
@@ -134,18 +149,41 @@ def parse_event(line: str) -> dict[str, Any] | None:
     return event if isinstance(event, dict) and "stage" in event else None
 
 
+def final_event(
+    events: list[dict[str, Any]],
+    status: int,
+    stderr_tail: str,
+    *,
+    work: str,
+    cancelled: str = "",
+    error: type[SentideskError] = SentideskError,
+) -> dict[str, Any]:
+    """The ``done`` event of a finished ``python -m training`` process, or ``error`` saying
+    why there is none: ``work`` names what ran ("the retrain"), ``cancelled`` is added to the
+    message of a cancelled one (what it left as it was)."""
+    for event in reversed(events):
+        if event["stage"] == "done":
+            return dict(event)
+        if event["stage"] == "error":
+            raise error(f"{work} failed: {event.get('message', 'no reason given')}")
+        if event["stage"] == "cancelled":
+            raise error(f"{work} was cancelled{cancelled}")
+    detail = f": {stderr_tail.strip()}" if stderr_tail.strip() else ""
+    raise error(f"the training process stopped (exit status {status}){detail}")
+
+
 def result_of(events: list[dict[str, Any]], status: int, stderr_tail: str) -> RetrainResult:
     """The result in the events of a finished process, or the :class:`RetrainError` that
     says why there is none."""
-    for event in reversed(events):
-        if event["stage"] == "done":
-            return RetrainResult.from_dict(event)
-        if event["stage"] == "error":
-            raise RetrainError(f"the retrain failed: {event.get('message', 'no reason given')}")
-        if event["stage"] == "cancelled":
-            raise RetrainError("the retrain was cancelled; the active model is unchanged")
-    detail = f": {stderr_tail.strip()}" if stderr_tail.strip() else ""
-    raise RetrainError(f"the training process stopped (exit status {status}){detail}")
+    done = final_event(
+        events,
+        status,
+        stderr_tail,
+        work="the retrain",
+        cancelled="; the active model is unchanged",
+        error=RetrainError,
+    )
+    return RetrainResult.from_dict(done)
 
 
 class RetrainProcess:

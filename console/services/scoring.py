@@ -1,4 +1,5 @@
-"""Scoring stored tickets and explaining them, as plain functions over a Scorer.
+"""Scoring stored tickets and explaining them, as plain functions over a model (a
+:class:`inference.SentimentScorer`: the transformer, or the provisional n-gram model).
 
 Thread: the model worker (never the GUI thread). The caller moves data in and out of the
 store on the database worker.
@@ -10,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from console.store import scored_parts
-from inference import Prediction, Scorer, Span
+from inference import Prediction, SentimentScorer, Span
 
 Pending = tuple[str, str, list[tuple[int, str]]]
 
@@ -21,7 +22,7 @@ class ScoredBatch:
     messages: list[tuple[int, Prediction]]
 
 
-def score_batch(scorer: Scorer, pending: Sequence[Pending]) -> ScoredBatch:
+def score_batch(scorer: SentimentScorer, pending: Sequence[Pending]) -> ScoredBatch:
     """Ticket-level predictions plus one per customer message, in a single model call."""
     texts = [text for _, text, _ in pending]
     message_ids = [mid for _, _, messages in pending for mid, _ in messages]
@@ -74,7 +75,7 @@ def spans_by_part(
 
 
 def explain_ticket(
-    scorer: Scorer, subject: str, customer_messages: Sequence[str]
+    scorer: SentimentScorer, subject: str, customer_messages: Sequence[str]
 ) -> tuple[Span, ...]:
     text, _ = scored_parts(subject, customer_messages)
     return scorer.explain(text) if text.strip() else ()

@@ -18,7 +18,7 @@ from typing import Any, Protocol, TypeVar
 from console.services.flags import FlagSettings, refresh_flags
 from console.services.scoring import Pending, ScoredBatch, score_batch
 from console.store import TicketStore
-from inference import Scorer, SentideskError
+from inference import SentideskError, SentimentScorer
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class ScoringLoop:
     def __init__(
         self,
         store: TicketStore,
-        scorer: Scorer,
+        scorer: SentimentScorer,
         db: Runner = run_here,
         model: Runner = run_here,
         batch: int = SCORING_BATCH,
@@ -196,7 +196,7 @@ def _log_failure(exc: Exception, pause: float) -> None:
 
 
 def score_all_pending(
-    store: TicketStore, scorer: Scorer, flag_settings: FlagSettings | None = None
+    store: TicketStore, scorer: SentimentScorer, flag_settings: FlagSettings | None = None
 ) -> int:
     """Thread: the caller's (headless). Score every ticket the active model has not scored
     (recomputing flags with ``flag_settings`` after each round, when given)."""

@@ -22,6 +22,7 @@ import math
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -1217,6 +1218,60 @@ class TicketStore:
                 after={"name": name, "role": role, "disabled": False},
             )
             return True
+
+        return self.transaction(f"the account {name}", run)
+
+    def update_user_row(
+        self,
+        name: str,
+        actor: str,
+        *,
+        disabled: bool | None = None,
+        role: str | None = None,
+        password_hash: str | None = None,
+        check: Callable[[Sequence[UserRow]], None] | None = None,
+    ) -> UserRow | None:
+        """Change an account and audit it (before/after, never the hash) in one transaction.
+
+        ``actor`` must still be an enabled supervisor when it runs, else nothing changes and
+        None is returned. ``check`` sees every account as it would be after the change and
+        raises to refuse it. A new password clears the failed-login count.
+        """
+
+        def run() -> UserRow | None:
+            by_actor = self.user_row(actor)
+            if by_actor is None or by_actor.disabled or by_actor.role != "supervisor":
+                return None
+            before = self.user_row(name)
+            if before is None:
+                raise KeyError(name)
+            after = replace(
+                before,
+                disabled=before.disabled if disabled is None else disabled,
+                role=before.role if role is None else role,
+            )
+            if check is not None:
+                check([after if u.name == before.name else u for u in self.users()])
+            self.conn.execute(
+                "UPDATE users SET disabled = ?, role = ? WHERE name = ?",
+                (int(after.disabled), after.role, before.name),
+            )
+            if password_hash is not None:
+                self.conn.execute(
+                    "UPDATE users SET password_hash = ?, failed_logins = 0, last_failed_at = NULL"
+                    " WHERE name = ?",
+                    (password_hash, before.name),
+                )
+            shown = ("role", "disabled")
+            self.audit(
+                "user_update",
+                None,
+                {"name": before.name, "password_reset": password_hash is not None},
+                actor,
+                before={k: getattr(before, k) for k in shown},
+                after={k: getattr(after, k) for k in shown},
+            )
+            return self.user_row(before.name)
 
         return self.transaction(f"the account {name}", run)
 

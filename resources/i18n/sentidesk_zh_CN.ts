@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FirstLaunch</name>
+    <message>
+        <source>Preparing a provisional model…</source>
+        <translation>正在准备临时模型…</translation>
+    </message>
+    <message>
+        <source>preparing a provisional model…</source>
+        <translation>正在准备临时模型…</translation>
+    </message>
+    <message>
+        <source>The provisional model stays active.</source>
+        <translation>临时模型继续使用。</translation>
+    </message>
+    <message>
+        <source>Build again</source>
+        <translation>重新构建</translation>
+    </message>
+    <message>
+        <source>Provisional model:</source>
+        <translation>临时模型：</translation>
+    </message>
+    <message>
+        <source>Tickets are scored by a provisional model (character n-grams) while the default model is built in the background (about 25 minutes). The queue is re-scored when it is ready.</source>
+        <translation>默认模型正在后台构建（约 25 分钟），在此期间工单由临时模型（字符 n-gram）评分。构建完成后将重新为队列评分。</translation>
+    </message>
+    <message>
+        <source>The default model %s is now active. The queue is being re-scored in the background.</source>
+        <translation>默认模型 %s 现已启用。正在后台重新为队列评分。</translation>
+    </message>
+    <message>
+        <source>Building the default model was cancelled. %s</source>
+        <translation>默认模型的构建已取消。%s</translation>
+    </message>
+    <message>
+        <source>No default model yet: %s. %s</source>
+        <translation>尚无默认模型：%s。%s</translation>
+    </message>
+    <message>
+        <source>No provisional model could be made: %s</source>
+        <translation>无法生成临时模型：%s</translation>
+    </message>
+    <message>
+        <source>Tickets are scored by a provisional model (character n-grams), less accurate than the default model. A model version exists already, so building a new one needs a supervisor: sentidesk model build --user NAME</source>
+        <translation>工单由临时模型（字符 n-gram）评分，准确度低于默认模型。已存在一个模型版本，因此构建新模型需要主管：sentidesk model build --user NAME</translation>
+    </message>
+    <message>
+        <source>Building the default model:</source>
+        <translation>正在构建默认模型：</translation>
+    </message>
+    <message>
+        <source>Preparing the model failed: %s</source>
+        <translation>准备模型失败：%s</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>supervisor</source>
@@ -84,16 +139,16 @@
         <translation>还没有任何账号。请创建第一个主管账号：其他账号由主管添加（sentidesk user add）。密码至少需要 %d 个字符。</translation>
     </message>
     <message>
+        <source>The account %s is disabled; ask a supervisor to enable it.</source>
+        <translation>账号 %s 已停用；请联系主管启用。</translation>
+    </message>
+    <message>
         <source>Wrong name or password.</source>
         <translation>用户名或密码错误。</translation>
     </message>
     <message>
         <source>An account was created meanwhile. Log in with your account.</source>
         <translation>在此期间已有人创建了账号。请用你的账号登录。</translation>
-    </message>
-    <message>
-        <source>The account %s is disabled; ask a supervisor to enable it.</source>
-        <translation>账号 %s 已停用；请联系主管启用。</translation>
     </message>
     <message>
         <source>Not logged in: %s</source>
@@ -149,6 +204,10 @@
     <message>
         <source>Import tickets from a file</source>
         <translation>从文件导入工单</translation>
+    </message>
+    <message>
+        <source>Review flagged conversations (supervisors)</source>
+        <translation>审核被标记的对话（主管）</translation>
     </message>
     <message>
         <source>This help</source>
@@ -295,6 +354,10 @@
         <translation>正在取消重新训练，然后关闭…</translation>
     </message>
     <message>
+        <source>Stopping the model build before closing…</source>
+        <translation>正在停止模型构建，然后关闭…</translation>
+    </message>
+    <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
@@ -307,8 +370,16 @@
         <translation>已登录为 %s</translation>
     </message>
     <message>
-        <source>model %s (%s)</source>
-        <translation>模型 %s（%s）</translation>
+        <source>provisional model (character n-grams) — the default model is being built</source>
+        <translation>临时模型（字符 n-gram）— 默认模型正在构建</translation>
+    </message>
+    <message>
+        <source>provisional model (character n-grams)</source>
+        <translation>临时模型（字符 n-gram）</translation>
+    </message>
+    <message>
+        <source>Model %s: a stand-in trained in seconds, less accurate than the default model</source>
+        <translation>模型 %s：数秒内训练的临时替代模型，准确度低于默认模型</translation>
     </message>
     <message>
         <source>; agents' replies, overrides and status kept on %d</source>
@@ -371,12 +442,20 @@
         <translation>正在使用较早的模型：%s</translation>
     </message>
     <message>
+        <source>model %s (%s)</source>
+        <translation>模型 %s（%s）</translation>
+    </message>
+    <message>
         <source>Something went wrong: %s</source>
         <translation>出现问题：%s</translation>
     </message>
     <message>
         <source>Your change was not saved. %s</source>
         <translation>您的更改未保存。%s</translation>
+    </message>
+    <message>
+        <source>Flags could not be brought up to date: %s</source>
+        <translation>标记未能更新：%s</translation>
     </message>
     <message>
         <source>%d tickets could not be scored and stay unscored: %s</source>
@@ -389,6 +468,10 @@
     <message>
         <source>No sentiment model can be loaded, so tickets are not scored. Build the default model with: sentidesk model build (about 25 minutes, once). Details: %s</source>
         <translation>无法加载情感模型，工单暂不评分。请运行 sentidesk model build 构建默认模型（约 25 分钟，仅需一次）。详情：%s</translation>
+    </message>
+    <message>
+        <source>Conversations are not flagged until the flag settings are fixed: %s</source>
+        <translation>标记设置修正之前，不会标记任何对话：%s</translation>
     </message>
     <message>
         <source>Ticket %s cannot be shown: %s</source>
@@ -796,6 +879,389 @@
     </message>
 </context>
 <context>
+    <name>ReviewView</name>
+    <message>
+        <source>Very negative</source>
+        <translation>非常负面</translation>
+    </message>
+    <message>
+        <source>Escalation language</source>
+        <translation>升级用语</translation>
+    </message>
+    <message>
+        <source>Model unsure</source>
+        <translation>模型不确定</translation>
+    </message>
+    <message>
+        <source>Agent overrode the model</source>
+        <translation>客服修改了模型标签</translation>
+    </message>
+    <message>
+        <source>Suggestion heavily edited</source>
+        <translation>建议回复被大幅修改</translation>
+    </message>
+    <message>
+        <source>Customer wrote again</source>
+        <translation>客户再次来信</translation>
+    </message>
+    <message>
+        <source>Reply past the SLA</source>
+        <translation>回复超出时限</translation>
+    </message>
+    <message>
+        <source>confirmed the agent's label</source>
+        <translation>确认了客服的标签</translation>
+    </message>
+    <message>
+        <source>confirmed the model's label</source>
+        <translation>确认了模型的标签</translation>
+    </message>
+    <message>
+        <source>relabelled</source>
+        <translation>重新标注</translation>
+    </message>
+    <message>
+        <source>commented</source>
+        <translation>发表了评论</translation>
+    </message>
+    <message>
+        <source>marked for coaching</source>
+        <translation>标记为需辅导</translation>
+    </message>
+    <message>
+        <source>removed the coaching mark</source>
+        <translation>取消了辅导标记</translation>
+    </message>
+    <message>
+        <source>closed the flag</source>
+        <translation>关闭了标记</translation>
+    </message>
+    <message>
+        <source>Next / previous conversation</source>
+        <translation>下一个 / 上一个对话</translation>
+    </message>
+    <message>
+        <source>Confirm the agent's label</source>
+        <translation>确认客服的标签</translation>
+    </message>
+    <message>
+        <source>Confirm the model's label</source>
+        <translation>确认模型的标签</translation>
+    </message>
+    <message>
+        <source>Relabel with the chosen sentiment and category</source>
+        <translation>按所选情感和类别重新标注</translation>
+    </message>
+    <message>
+        <source>Relabel negative / neutral / positive</source>
+        <translation>标记为负面 / 中性 / 正面</translation>
+    </message>
+    <message>
+        <source>Write a note or comment</source>
+        <translation>写备注或评论</translation>
+    </message>
+    <message>
+        <source>Save the note as a comment</source>
+        <translation>将备注保存为评论</translation>
+    </message>
+    <message>
+        <source>Mark for coaching (again: remove the mark)</source>
+        <translation>标记为需辅导（再按一次：取消标记）</translation>
+    </message>
+    <message>
+        <source>Close the flag</source>
+        <translation>关闭标记</translation>
+    </message>
+    <message>
+        <source>Refresh the list</source>
+        <translation>刷新列表</translation>
+    </message>
+    <message>
+        <source>Back to the list</source>
+        <translation>返回列表</translation>
+    </message>
+    <message>
+        <source>This help</source>
+        <translation>本帮助</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>Negativity</source>
+        <translation>负面度</translation>
+    </message>
+    <message>
+        <source>Flagged since</source>
+        <translation>标记时间</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Conversation (highlights: what made it negative)</source>
+        <translation>对话（高亮：导致负面的内容）</translation>
+    </message>
+    <message>
+        <source>Sent replies against the suggestion (red: removed, green: added)</source>
+        <translation>已发送回复与建议的对比（红色：删除，绿色：新增）</translation>
+    </message>
+    <message>
+        <source>Review so far</source>
+        <translation>已有审核</translation>
+    </message>
+    <message>
+        <source>No conversation selected</source>
+        <translation>未选择对话</translation>
+    </message>
+    <message>
+        <source>This conversation is not flagged.</source>
+        <translation>此对话未被标记。</translation>
+    </message>
+    <message>
+        <source>sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Review flagged conversations</source>
+        <translation>审核被标记的对话</translation>
+    </message>
+    <message>
+        <source>All reasons</source>
+        <translation>全部原因</translation>
+    </message>
+    <message>
+        <source>All agents</source>
+        <translation>全部客服</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>从：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>到：</translation>
+    </message>
+    <message>
+        <source>Note kept with your decision, or a comment (C to write, Ctrl+Enter to save)</source>
+        <translation>随决定保存的备注，或评论（C 开始书写，Ctrl+Enter 保存）</translation>
+    </message>
+    <message>
+        <source>Confirm agent (A)</source>
+        <translation>确认客服 (A)</translation>
+    </message>
+    <message>
+        <source>Confirm model (M)</source>
+        <translation>确认模型 (M)</translation>
+    </message>
+    <message>
+        <source>Relabel (R)</source>
+        <translation>重新标注 (R)</translation>
+    </message>
+    <message>
+        <source>Comment (Ctrl+Enter)</source>
+        <translation>评论 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Coaching (G)</source>
+        <translation>辅导 (G)</translation>
+    </message>
+    <message>
+        <source>Close flag (X)</source>
+        <translation>关闭标记 (X)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>the confirmed agent label of ticket %s</source>
+        <translation>工单 %s 确认的客服标签</translation>
+    </message>
+    <message>
+        <source>the confirmed model label of ticket %s</source>
+        <translation>工单 %s 确认的模型标签</translation>
+    </message>
+    <message>
+        <source>the supervisor label of ticket %s</source>
+        <translation>工单 %s 的主管标签</translation>
+    </message>
+    <message>
+        <source>the review comment on ticket %s</source>
+        <translation>工单 %s 的审核评论</translation>
+    </message>
+    <message>
+        <source>the coaching mark of ticket %s</source>
+        <translation>工单 %s 的辅导标记</translation>
+    </message>
+    <message>
+        <source>closing the flag of ticket %s</source>
+        <translation>关闭工单 %s 的标记</translation>
+    </message>
+    <message>
+        <source>Review shortcuts</source>
+        <translation>审核快捷键</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>审核(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Flagged conversations…</source>
+        <translation>被标记的对话(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>, coaching</source>
+        <translation>，需辅导</translation>
+    </message>
+    <message>
+        <source>closed by %s, %s</source>
+        <translation>由 %s 关闭，%s</translation>
+    </message>
+    <message>
+        <source>Model: not scored yet</source>
+        <translation>模型：尚未评分</translation>
+    </message>
+    <message>
+        <source>Agent: no override</source>
+        <translation>客服：未修改</translation>
+    </message>
+    <message>
+        <source>No reply was sent from the console.</source>
+        <translation>未从控制台发送回复。</translation>
+    </message>
+    <message>
+        <source>No review yet.</source>
+        <translation>尚无审核。</translation>
+    </message>
+    <message>
+        <source>Open flags</source>
+        <translation>未关闭的标记</translation>
+    </message>
+    <message>
+        <source>Closed flags</source>
+        <translation>已关闭的标记</translation>
+    </message>
+    <message>
+        <source>Open and closed</source>
+        <translation>全部标记</translation>
+    </message>
+    <message>
+        <source>any date</source>
+        <translation>不限日期</translation>
+    </message>
+    <message>
+        <source>Not saved: %s</source>
+        <translation>未保存：%s</translation>
+    </message>
+    <message>
+        <source>Saved: %s</source>
+        <translation>已保存：%s</translation>
+    </message>
+    <message>
+        <source>Write the comment first.</source>
+        <translation>请先写评论。</translation>
+    </message>
+    <message>
+        <source>Flags cannot be closed while the flag settings are unusable (see the notice).</source>
+        <translation>标记设置无法使用时不能关闭标记（见提示）。</translation>
+    </message>
+    <message>
+        <source>Flag</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>negativity</source>
+        <translation>负面度</translation>
+    </message>
+    <message>
+        <source>%s set the %s to %s (model: %s)</source>
+        <translation>%s 将%s改为 %s（模型：%s）</translation>
+    </message>
+    <message>
+        <source>%d%% of the suggestion changed</source>
+        <translation>建议回复被修改了 %d%%</translation>
+    </message>
+    <message>
+        <source>Flags may be out of date: %s</source>
+        <translation>标记可能不是最新的：%s</translation>
+    </message>
+    <message>
+        <source>%d flagged conversation(s)</source>
+        <translation>%d 个被标记的对话</translation>
+    </message>
+    <message>
+        <source>Remove coaching mark (G)</source>
+        <translation>取消辅导标记 (G)</translation>
+    </message>
+    <message>
+        <source>explaining…</source>
+        <translation>正在分析…</translation>
+    </message>
+    <message>
+        <source>%d%% sure</source>
+        <translation>把握 %d%%</translation>
+    </message>
+    <message>
+        <source>The flagged conversations cannot be read: %s</source>
+        <translation>无法读取被标记的对话：%s</translation>
+    </message>
+    <message>
+        <source>Ticket %s cannot be shown: %s</source>
+        <translation>无法显示工单 %s：%s</translation>
+    </message>
+    <message>
+        <source>written without a suggestion</source>
+        <translation>未使用建议回复</translation>
+    </message>
+</context>
+<context>
     <name>TicketPanel</name>
     <message>
         <source>negative</source>
@@ -858,6 +1324,10 @@
         <translation>使判断远离负面</translation>
     </message>
     <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
         <source>Sentiment (Alt+1/2/3)</source>
         <translation>情感 (Alt+1/2/3)</translation>
     </message>
@@ -902,16 +1372,20 @@
         <translation>（已更正；模型：%s）</translation>
     </message>
     <message>
-        <source>Agent</source>
-        <translation>客服</translation>
-    </message>
-    <message>
         <source>No order details</source>
         <translation>无订单信息</translation>
     </message>
     <message>
         <source>No earlier tickets</source>
         <translation>没有更早的工单</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>客户</translation>
     </message>
     <message>
         <source>explaining…</source>
@@ -924,14 +1398,6 @@
     <message>
         <source>Fill in before sending: %s</source>
         <translation>发送前请填写：%s</translation>
-    </message>
-    <message>
-        <source>Subject</source>
-        <translation>主题</translation>
-    </message>
-    <message>
-        <source>Customer</source>
-        <translation>客户</translation>
     </message>
 </context>
 <context>
@@ -963,6 +1429,10 @@
     <message>
         <source>Training the word model</source>
         <translation>正在训练词模型</translation>
+    </message>
+    <message>
+        <source>Training the category model</source>
+        <translation>正在训练类别模型</translation>
     </message>
     <message>
         <source>Evaluating the new model</source>

@@ -435,6 +435,24 @@ def test_builds_that_replace_nothing_need_no_account(
     assert _model_audit(isolated_data_dir) == []
 
 
+def test_build_if_missing_counts_a_provisional_model_as_missing(
+    provisional_model: str,
+    fake_build: FakeBuild,
+    isolated_data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the provisional model only stands in for the first real one: that build needs no
+    # account and replaces it
+    assert main(["model", "build", "--if-missing"]) == 0
+    assert [c.activate for c in fake_build.configs] == [True]
+    registry = ModelRegistry(models_dir(isolated_data_dir))
+    assert registry.active_version() == "m3"
+    assert _model_audit(isolated_data_dir) == []
+    # now a real model is there: nothing more to build
+    assert main(["model", "build", "--if-missing"]) == 0
+    assert len(fake_build.configs) == 1
+
+
 def test_score_without_any_loadable_version_says_how_to_build_one(
     two_versions: ModelRegistry, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

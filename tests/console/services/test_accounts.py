@@ -12,6 +12,7 @@ from console.services import accounts
 from console.services.accounts import (
     WRONG_LOGIN,
     Account,
+    AccountDisabledError,
     AccountError,
     LoginError,
     LoginThrottledError,
@@ -22,6 +23,7 @@ from console.services.accounts import (
     list_users,
     login_delay,
     require_supervisor,
+    update_user,
     verify_password,
 )
 from console.store import TicketStore
@@ -270,3 +272,44 @@ def test_a_disabled_account_cannot_log_in(store: TicketStore, ann: Account, bob:
         authenticate(store, "bob", BOB_PASSWORD, clock=Clock())
     with pytest.raises(LoginError, match=WRONG_LOGIN):  # a guesser learns nothing more
         authenticate(store, "bob", "wrong password", clock=Clock(1_900_000_000.0))
+
+
+def test_a_supervisor_disables_enables_and_resets_an_account_audited(
+    store: TicketStore, ann: Account, bob: Account
+) -> None:
+    disabled = update_user(store, ann, "bob", disabled=True)
+    assert disabled.disabled
+    with pytest.raises(AccountDisabledError, match="bob is disabled"):
+        authenticate(store, "bob", BOB_PASSWORD, clock=Clock())
+    update_user(store, ann, "BOB", disabled=False, password="a new password")
+    assert authenticate(store, "bob", "a new password", clock=Clock(1_900_000_000.0)).name == "bob"
+    promoted = update_user(store, ann, "bob", role="supervisor")
+    assert promoted.role == "supervisor"
+    rows = [r for r in store.rows("audit") if r["action"] == "user_update"]
+    assert [json.loads(str(r["after"])) for r in rows] == [
+        {"role": "agent", "disabled": True},
+        {"role": "agent", "disabled": False},
+        {"role": "supervisor", "disabled": False},
+    ]
+    assert all(r["actor"] == "ann" for r in rows)
+    assert "a new password" not in json.dumps(store.rows("audit"))
+    assert json.loads(str(rows[1]["details"]))["password_reset"] is True
+
+
+def test_account_changes_are_refused_for_agents_and_never_lock_the_team_out(
+    store: TicketStore, ann: Account, bob: Account
+) -> None:
+    with pytest.raises(PermissionDenied, match="bob is an agent"):
+        update_user(store, bob, "ann", disabled=True)
+    with pytest.raises(AccountError, match="last enabled supervisor"):
+        update_user(store, ann, "ann", disabled=True)
+    with pytest.raises(AccountError, match="last enabled supervisor"):
+        update_user(store, ann, "ann", role="agent")
+    with pytest.raises(AccountError, match="no account named 'zed'"):
+        update_user(store, ann, "zed", disabled=True)
+    assert not [r for r in store.rows("audit") if r["action"] == "user_update"]
+    # with a second supervisor, ann may step down, and is then refused as an actor
+    update_user(store, ann, "bob", role="supervisor")
+    update_user(store, ann, "ann", role="agent")
+    with pytest.raises(PermissionDenied, match="ann is no longer an enabled supervisor"):
+        update_user(store, ann, "bob", disabled=True)

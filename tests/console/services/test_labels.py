@@ -178,7 +178,7 @@ def test_a_csv_export_never_holds_a_formula_and_imports_back_unchanged(
     import csv
 
     texts = ['=HYPERLINK("http://x.example","click")', "-10% off? @team", "+1 great", "ok"]
-    rows = [{"text": t, "label": "neutral"} for t in texts]
+    rows: list[dict[str, object]] = [{"text": t, "label": "neutral"} for t in texts]
     import_labels(store, ann, jsonl(tmp_path / "in.jsonl", *rows))
     out = tmp_path / "labels.csv"
     export_labels(store, ann, out)

@@ -238,3 +238,24 @@ def test_sentidesk_retrain_refuses_an_agent(
     monkeypatch.setattr(sys, "stdin", io.StringIO("max-password\n"))
     assert main(["retrain", "--user", "max", "--password-stdin"]) == 2
     assert "needs a supervisor account; max is an agent" in capsys.readouterr().err
+
+
+def test_a_correction_file_left_by_a_killed_console_is_removed_a_day_later(
+    store: TicketStore,
+    isolated_data_dir: Path,
+    active_model: str,
+    ann: Account,
+    tmp_path: Path,
+) -> None:
+    import os
+    import time
+
+    folder = models_dir(isolated_data_dir)
+    old, recent = folder / ".corrections-old.json", folder / ".corrections-new.json"
+    for file in (old, recent):
+        file.write_text("{}", encoding="utf-8")
+    day_ago = time.time() - 25 * 3600
+    os.utime(old, (day_ago, day_ago))
+    _label(store, ann, tmp_path)
+    plan = prepare_retrain(store, isolated_data_dir, ann)
+    assert not old.exists() and recent.exists() and plan.corrections_file.exists()

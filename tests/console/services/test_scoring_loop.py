@@ -14,7 +14,7 @@ from console.services.desk import open_scorer
 from console.services.scoring import Pending, ScoredBatch, score_batch
 from console.services.scoring_loop import RoundFailure, RoundResult, ScoringLoop
 from console.store import MessageDraft, StoreError, TicketDraft, TicketStore
-from inference import Scorer
+from inference import SentimentScorer
 
 
 def _drafts(n: int) -> list[TicketDraft]:
@@ -30,7 +30,7 @@ def _drafts(n: int) -> list[TicketDraft]:
 
 
 @pytest.fixture
-def scorer(active_model: str, isolated_data_dir: Path) -> Scorer:
+def scorer(active_model: str, isolated_data_dir: Path) -> SentimentScorer:
     return open_scorer(isolated_data_dir).scorer
 
 
@@ -45,7 +45,7 @@ def no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scoring_loop, "FIRST_RETRY_SECONDS", 0.01)
 
 
-def test_drain_scores_everything_in_batches(filled: TicketStore, scorer: Scorer) -> None:
+def test_drain_scores_everything_in_batches(filled: TicketStore, scorer: SentimentScorer) -> None:
     loop = ScoringLoop(filled, scorer, batch=2)
     assert asyncio.run(loop.drain()) == 5
     assert all(r.negativity is not None for r in filled.queue_rows())
@@ -53,11 +53,11 @@ def test_drain_scores_everything_in_batches(filled: TicketStore, scorer: Scorer)
 
 def test_a_ticket_the_model_fails_on_is_set_aside_and_the_rest_are_scored(
     filled: TicketStore,
-    scorer: Scorer,
+    scorer: SentimentScorer,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def fails_on_t3(s: Scorer, pending: Sequence[Pending]) -> ScoredBatch:
+    def fails_on_t3(s: SentimentScorer, pending: Sequence[Pending]) -> ScoredBatch:
         if any(tid == "T3" for tid, _, _ in pending):
             raise RuntimeError("tokenizer exploded")
         return score_batch(s, pending)
@@ -75,11 +75,11 @@ def test_a_ticket_the_model_fails_on_is_set_aside_and_the_rest_are_scored(
 
 def test_a_broken_model_fails_the_round_instead_of_setting_tickets_aside(
     filled: TicketStore,
-    scorer: Scorer,
+    scorer: SentimentScorer,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(s: Scorer, pending: Sequence[Pending]) -> ScoredBatch:
+    def broken(s: SentimentScorer, pending: Sequence[Pending]) -> ScoredBatch:
         raise RuntimeError("no session")
 
     monkeypatch.setattr(scoring_loop, "score_batch", broken)
@@ -92,7 +92,7 @@ def test_a_broken_model_fails_the_round_instead_of_setting_tickets_aside(
 
 def test_run_reports_a_failed_round_retries_and_recovers(
     filled: TicketStore,
-    scorer: Scorer,
+    scorer: SentimentScorer,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
