@@ -207,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     list_users = user_sub.add_parser("list", parents=[common], help="list accounts")
     list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
     _add_flags_parser(sub, common)
+    _add_alerts_parser(sub, common)
     _add_retrain_parser(sub, common)
     _add_bench_retrain_parser(sub, common)
     return parser
@@ -260,7 +261,12 @@ def _add_bench_retrain_parser(sub: Any, common: argparse.ArgumentParser) -> None
         metavar="N",
         help="add N labelled base training rows as corrections (to time larger retrains)",
     )
-    bench.add_argument("--no-wrong-run", action="store_true", help="skip the wrong-label run")
+    bench.add_argument(
+        "--runs",
+        choices=["both", "right", "wrong"],
+        default="both",
+        help="which runs: right labels, deliberately wrong labels, or both (default)",
+    )
     bench.add_argument(
         "--work", type=Path, help="scratch folder (default: a temporary one, removed after)"
     )
@@ -297,6 +303,30 @@ def _add_flags_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     flags.add_argument("--agent", help="only tickets this agent replied to or relabelled")
     flags.add_argument("--category", help="only tickets of this category")
+
+
+def _add_alerts_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    alerts = sub.add_parser(
+        "alerts",
+        parents=[common],
+        help="list spike alerts, or replay a ticket file through the detector",
+        description="Without --replay: the stored spike alerts, latest first. With --replay FILE: "
+        "import FILE (CSV/JSONL with created_at) into a temporary store (into the data "
+        "directory's store when --data-dir is given), score it with the active model and "
+        "replay it in time order through the live detector, printing when each alert would "
+        "have fired (nothing is stored as an alert). Thresholds: the [alerts] section of "
+        "<data dir>/flags.toml over the shipped defaults.",
+    )
+    alerts.add_argument("--replay", type=Path, metavar="FILE", help="the ticket file to replay")
+    alerts.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="also write the alerts as a JSON list to OUT ('-' for stdout instead of a table)",
+    )
+    alerts.add_argument(
+        "--limit", type=int, default=50, help="stored alerts listed, latest first (default: 50)"
+    )
 
 
 def _supervisor_options(
@@ -671,7 +701,8 @@ def _cmd_labels(args: argparse.Namespace, root: Path) -> int:
     print(describe_label_import(report))
     for rejection in report.rejected:
         print(f"  rejected {rejection.where}: {rejection.reason}")
-    return 0
+    # a script must notice a file of which nothing could be used
+    return 1 if report.rejected and not report.imported else 0
 
 
 def _cmd_user(args: argparse.Namespace, root: Path) -> int:
@@ -745,6 +776,7 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
         if args.no_promote
         else Promotion.GATE
     )
+    _check_writable(args.json_out)
     started = time.perf_counter()
     store = open_store(root)
     bar = TerminalProgress()
@@ -792,7 +824,8 @@ def _cmd_bench_retrain(args: argparse.Namespace, root: Path) -> int:
     runs = []
     with tempfile.TemporaryDirectory(prefix="sentidesk-bench-retrain-") as scratch:
         work = args.work or Path(scratch)
-        for wrong in (False, True) if not args.no_wrong_run else (False,):
+        chosen = {"both": (False, True), "right": (False,), "wrong": (True,)}[args.runs]
+        for wrong in chosen:
             bar = TerminalProgress()
             try:
                 runs.append(
@@ -814,7 +847,19 @@ def _cmd_bench_retrain(args: argparse.Namespace, root: Path) -> int:
 
 
 def _write_json(path: Path, data: object) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise SentideskError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _check_writable(path: Path | None) -> None:
+    """Refuse an output file that cannot be written before minutes of work, not after."""
+    if path is None:
+        return
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise SentideskError(f"cannot write {path}: no such writable folder or it is a folder")
 
 
 def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
@@ -868,7 +913,7 @@ def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
         if args.json_out == "-":
             sys.stdout.write(text)
         else:
-            Path(args.json_out).write_text(text, encoding="utf-8")
+            _write_json(Path(args.json_out), records)
             print(f"wrote {len(records)} flagged tickets to {args.json_out}")
         return 0
     if not flagged:
@@ -885,6 +930,81 @@ def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
         for r in f.reasons:
             print(f"{'':<{width}}  - {r.reason}: {r.detail}")
     return 0
+
+
+def _cmd_alerts(args: argparse.Namespace, root: Path) -> int:
+    import dataclasses
+    import tempfile
+
+    from console.services.alerts import alert_dict, detect, format_alerts, load_alert_settings
+    from console.services.desk import describe_import, import_path, open_store
+    from console.services.scoring_loop import score_all_pending
+    from console.store import TicketStore, iso_time
+
+    settings = load_alert_settings(root)
+    if args.replay is None:
+        store = open_store(root)
+        try:
+            records = store.alerts(args.limit)
+        finally:
+            store.close()
+        listed = [
+            {
+                "id": r.id,
+                **alert_dict(r.alert),
+                "acknowledged_by": r.acknowledged_by,
+                "acknowledged_at": r.acknowledged_at,
+            }
+            for r in records
+        ]
+        if args.json_out is not None:
+            _emit_json(args.json_out, listed, f"wrote {len(listed)} alerts to {args.json_out}")
+            if args.json_out == "-":
+                return 0
+        if not records:
+            print("no alerts")
+        for r in records:
+            a = r.alert
+            acknowledged = f"acknowledged by {r.acknowledged_by}" if r.acknowledged_by else "new"
+            print(
+                f"{r.id:>4}  {iso_time(a.fired_at)[:16]}  {a.category:<10} {a.share:>4.0%} vs "
+                f"{a.baseline:>4.0%}  {a.negatives}/{a.volume} negative  {acknowledged}"
+            )
+        return 0
+    # a replay is asked for explicitly: it runs even where live alerts are switched off
+    settings = dataclasses.replace(settings, enabled=True)
+    with tempfile.TemporaryDirectory(prefix="sentidesk-replay-") as scratch:
+        explicit = getattr(args, "data_dir", None) is not None
+        store = open_store(root) if explicit else TicketStore(Path(scratch) / "store.db")
+        try:
+            report = import_path(store, args.replay)
+            print(describe_import(report), file=sys.stderr)
+            for rejection in report.rejected:
+                print(f"  rejected {rejection.where}: {rejection.reason}", file=sys.stderr)
+            scored = score_all_pending(store, _active_scorer(root))
+            print(f"scored {scored} tickets", file=sys.stderr)
+            replayed = set(report.ticket_ids)
+            stream = [t for t in store.scored_stream() if t.id in replayed]
+        finally:
+            store.close()
+    alerts = detect(stream, settings)
+    found = [alert_dict(a) for a in alerts]
+    if args.json_out is not None:
+        _emit_json(args.json_out, found, f"wrote {len(found)} alerts to {args.json_out}")
+        if args.json_out == "-":
+            return 0
+    print(f"replayed {len(stream)} scored tickets: {len(alerts)} alerts")
+    print(format_alerts(alerts))
+    return 0
+
+
+def _emit_json(out: str, data: object, done: str) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if out == "-":
+        sys.stdout.write(text)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+        print(done)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -909,6 +1029,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retrain": _cmd_retrain,
         "bench-retrain": _cmd_bench_retrain,
         "flags": _cmd_flags,
+        "alerts": _cmd_alerts,
     }
     try:
         return commands[args.command](args, data_dir(args.data_dir))
@@ -918,6 +1039,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sentidesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`sentidesk flags | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -487,7 +487,7 @@ def _open_quote(raw: str) -> bool:
     return state == "quoted"
 
 
-def _csv_header(fields: list[str], label: str, line: int) -> list[str]:
+def _csv_header(fields: list[str], label: str, line: int, require_text: bool) -> list[str]:
     names: list[str] = []
     for i, raw in enumerate(fields, 1):
         if _SURROGATE.search(raw):
@@ -496,12 +496,14 @@ def _csv_header(fields: list[str], label: str, line: int) -> list[str]:
         if name in names:
             raise InputFileError(f"{label}:{line}: column {name!r} appears twice in the header")
         names.append(name)
-    if not any(c in names for c in TEXT_COLUMNS):
+    if require_text and not any(c in names for c in TEXT_COLUMNS):
         raise InputFileError(f"{label}: {_no_text_column()}")
     return names
 
 
-def _csv_rows(decoded: DecodedText, label: str) -> tuple[list[InputRow], list[RowError]]:
+def _csv_rows(
+    decoded: DecodedText, label: str, require_text: bool
+) -> tuple[list[InputRow], list[RowError]]:
     consumed: list[str] = []
 
     def source() -> Iterator[str]:
@@ -523,7 +525,7 @@ def _csv_rows(decoded: DecodedText, label: str) -> tuple[list[InputRow], list[Ro
     if not records:
         raise InputFileError(f"{label}: empty CSV file (no header row)")
     header_line, header_fields, _ = records[0]
-    header = _csv_header(header_fields, label, header_line)
+    header = _csv_header(header_fields, label, header_line, require_text)
     rows: list[InputRow] = []
     errors: list[RowError] = []
     for index, (number, cells, raw) in enumerate(records[1:], 2):
@@ -555,9 +557,9 @@ def read_rows(path: str | Path, fmt: str | None = None, require_text: bool = Tru
 
     Raises :class:`InputFileError` when the file as a whole cannot be read (missing, binary,
     unknown encoding, a CSV without header or text column); each row that cannot be read is
-    a :class:`RowError` in the result, and the other rows are returned. A CSV always needs a
-    text column; with ``require_text=False`` a JSONL object without one is kept with empty
-    text (its caller reads other fields, such as a ``messages`` thread).
+    a :class:`RowError` in the result, and the other rows are returned. With
+    ``require_text=False`` a JSONL object or a CSV without a text column is kept with empty
+    text (its caller reads other fields, such as a ``messages`` thread or a ticket ``id``).
     """
     path = Path(path)
     fmt = fmt or {".csv": "csv", ".jsonl": "jsonl", ".json": "jsonl"}.get(
@@ -571,5 +573,5 @@ def read_rows(path: str | Path, fmt: str | None = None, require_text: bool = Tru
     elif fmt == "jsonl":
         rows, errors = _jsonl_rows(decoded, require_text)
     else:
-        rows, errors = _csv_rows(decoded, str(path))
+        rows, errors = _csv_rows(decoded, str(path), require_text)
     return ReadResult(tuple(rows), tuple(errors), decoded.encoding)

@@ -26,6 +26,7 @@ RESOURCE_FILES = (
     "data/tickets_en.tsv",
     "data/tickets_zh.tsv",
     "demo/tickets.jsonl",
+    "demo/alerts_replay.jsonl",
     "flags/flags.toml",
     "fonts/wqy-microhei.ttc",
     "fonts/wqy-microhei.LICENSE.txt",

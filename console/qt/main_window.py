@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 
+from console.qt.alerts_view import AlertsEntry
 from console.qt.delegates import NegativityBarDelegate
 from console.qt.first_launch import FirstLaunch
 from console.qt.i18n import LANGUAGES, SETTING, Translations
@@ -261,6 +262,7 @@ class MainWindow(QMainWindow):
         self.first_launch = FirstLaunch(self)
         self._build_model_actions()
         self.review = ReviewEntry(self)
+        self.alerts = AlertsEntry(self)
 
         self._ages = QTimer(self)
         self._ages.timeout.connect(self.model.refresh_ages)
@@ -389,6 +391,7 @@ class MainWindow(QMainWindow):
             act.setChecked(code == self.translations.language)
             act.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language_menu.addAction(act)
+        self.alerts.add_action(view_menu)
 
         self.model_menu = self.menuBar().addMenu(tr("&Model"))
         self.retrain_action.setText(tr("&Retrain model…"))
@@ -803,6 +806,7 @@ class MainWindow(QMainWindow):
             )
         if self.store is None or not result.scored:
             return
+        self._spawn(self.alerts.check())  # new scores may make a spike
         rows = await self.workers.db(self.store.queue_rows, list(result.scored))
         self.model.upsert_rows(rows)
         shown = self.panel.detail

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from console.qt.training_job import TrainingJob
 from console.services.accounts import PermissionDenied
 from console.services.retrain import (
+    MIN_BUDGET_MINUTES,
     Promotion,
     RetrainOutcome,
     RetrainPlan,
@@ -123,7 +124,7 @@ class RetrainDialog(QDialog):
         intro.setWordWrap(True)
         self.budget = QDoubleSpinBox()
         self.budget.setObjectName("retrain-budget")
-        self.budget.setRange(1, 240)
+        self.budget.setRange(int(MIN_BUDGET_MINUTES), 240)
         self.budget.setDecimals(0)
         self.budget.setSuffix(tr(" min"))
         self.budget.setValue(plan.budget_minutes or DEFAULT_BUDGET_MINUTES)
@@ -319,7 +320,7 @@ class ScheduleDialog(QDialog):
         self.nightly.setValue(2 if schedule.nightly_hour is None else schedule.nightly_hour)
         self.nightly_enabled.setChecked(schedule.nightly_hour is not None)
         self.budget = QDoubleSpinBox()
-        self.budget.setRange(1, 240)
+        self.budget.setRange(int(MIN_BUDGET_MINUTES), 240)
         self.budget.setDecimals(0)
         self.budget.setSuffix(tr(" min"))
         self.budget.setValue(schedule.budget_minutes)
@@ -552,7 +553,11 @@ class RetrainFlow(QObject):
 
         result = end.result
         promotion = Promotion.GATE
-        if not scheduled and not self._stopping:
+        # Only the supervisor who started it may overrule the gate: after a user switch the
+        # person at the keyboard may be an agent, and the decision is audited in the
+        # starter's name.
+        starter_present = window.account.name.casefold() == plan.actor.name.casefold()
+        if not scheduled and not self._stopping and starter_present:
             verdict = VerdictDialog(result, window)
             self.dialog = verdict
             try:

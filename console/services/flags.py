@@ -8,7 +8,9 @@ triggers), so :func:`refresh_flags` only recomputes those, plus the tickets whos
 deadline has passed since they were last looked at.
 
 Settings: the defaults ship in ``resources/flags/flags.toml``; a data directory's
-``flags.toml`` overrides any of its keys. A malformed file, an unknown key or a value of the
+``flags.toml`` overrides any of its keys. The same file holds the spike alerts' ``[alerts]``
+section (read with :func:`load_section`, see console/services/alerts.py), so a data
+directory has one settings file, checked one way. A malformed file, an unknown key or a value of the
 wrong type is a :class:`FlagSettingsError` naming the file and the key, never ignored.
 
 Thread: :func:`refresh_flags` runs on the database worker; the rules run anywhere.
@@ -58,6 +60,9 @@ FLAG_REASONS = (
     REPEAT_CONTACT,
     REPLY_SLA,
 )
+
+#: The section of the spike alerts' settings (not a flag reason).
+ALERTS = "alerts"
 
 _DAY = 86400.0
 _HOUR = 3600.0
@@ -116,6 +121,19 @@ def _positive(value: Any) -> float | None:
     return None
 
 
+def _count(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return None
+
+
+def _probability(value: Any) -> float | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    if number and 0 < value < 1:
+        return float(value)
+    return None
+
+
 def _phrases(value: Any) -> tuple[str, ...] | None:
     if isinstance(value, list) and all(isinstance(p, str) and p.strip() for p in value):
         return tuple(p.strip() for p in value)
@@ -139,6 +157,17 @@ _SCHEMA: dict[str, dict[str, tuple[_Check, str]]] = {
     REPLY_EDIT: {"enabled": _ENABLED, "threshold": _FRACTION},
     REPEAT_CONTACT: {"enabled": _ENABLED, "days": (_positive, "a number above 0")},
     REPLY_SLA: {"enabled": _ENABLED, "hours": (_positive, "a number above 0")},
+    # Not a flag rule: the spike alerts' thresholds share this file so that a data
+    # directory has one settings file, read and checked one way (console/services/alerts.py).
+    ALERTS: {
+        "enabled": _ENABLED,
+        "window_hours": (_positive, "a number above 0"),
+        "baseline_half_life_hours": (_positive, "a number above 0"),
+        "min_volume": (_count, "a whole number of at least 1"),
+        "significance": (_probability, "a number between 0 and 1 (exclusive)"),
+        "min_lift": _FRACTION,
+        "cooldown_hours": (_positive, "a number above 0"),
+    },
 }
 
 
@@ -188,15 +217,35 @@ def default_settings_path() -> Path:
     return resource_path("flags", SETTINGS_FILE)
 
 
-def load_flag_settings(root: Path | None) -> FlagSettings:
-    """The flag settings of the data directory ``root``: its ``flags.toml`` over the shipped
-    defaults (just the defaults when ``root`` is None or has no such file)."""
+def _settings_fields(root: Path | None) -> dict[str, Any]:
+    """Every checked ``<section>_<key>`` of the settings file of ``root`` over the shipped
+    defaults; the whole file is checked whichever part the caller wants."""
     defaults = default_settings_path()
     fields = _checked(_read_toml(defaults), defaults, complete=True)
     user = None if root is None else root / SETTINGS_FILE
     if user is not None and user.exists():
         fields.update(_checked(_read_toml(user), user, complete=False))
-    settings = FlagSettings(**fields)
+    return fields
+
+
+def load_section(root: Path | None, section: str) -> dict[str, Any]:
+    """One section of the settings of ``root`` as ``{key: checked value}``, e.g. the spike
+    alerts' thresholds; FlagSettingsError as for :func:`load_flag_settings`."""
+    prefix = f"{section}_"
+    return {
+        name.removeprefix(prefix): value
+        for name, value in _settings_fields(root).items()
+        if name.startswith(prefix)
+    }
+
+
+def load_flag_settings(root: Path | None) -> FlagSettings:
+    """The flag settings of the data directory ``root``: its ``flags.toml`` over the shipped
+    defaults (just the defaults when ``root`` is None or has no such file)."""
+    fields = _settings_fields(root)
+    settings = FlagSettings(
+        **{name: value for name, value in fields.items() if not name.startswith(f"{ALERTS}_")}
+    )
     _matcher(settings.phrases, settings.escalation_ignore)  # a bad list fails here, not later
     return settings
 

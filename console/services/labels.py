@@ -84,7 +84,9 @@ def _draft(where: str, fields: dict[str, Any], text: str) -> LabelDraft:
         ticket_id = str(raw_id).strip()
         if not ticket_id or len(ticket_id) > MAX_ID_CHARS:
             raise _RowRejectedError(f"id must have 1 to {MAX_ID_CHARS} characters")
-        return LabelDraft(where, ticket_id, "", sentiment, category)
+        if len(text) > MAX_TEXT_CHARS:
+            text = ""  # the id alone still labels a stored ticket
+        return LabelDraft(where, ticket_id, text, sentiment, category)
     if not text.strip():
         raise _RowRejectedError("neither an id nor a text")
     if len(text) > MAX_TEXT_CHARS:
@@ -97,7 +99,8 @@ def import_labels(store: TicketStore, account: Account, path: Path) -> LabelImpo
     ``account``, all in one transaction, audited once.
 
     A row that cannot be read or checked is refused with its line and reason; the other rows
-    are stored. A row with an ``id`` labels that stored ticket (an unknown id is refused);
+    are stored. A row with an ``id`` labels that stored ticket; when no ticket has that id, its
+    ``text`` is labelled as a row without an id would be (without a text it is refused);
     a row with only a ``text`` labels a ticket made for it (see ``TicketStore.import_labels``).
     """
     if account.disabled:
@@ -194,6 +197,8 @@ def export_labels(store: TicketStore, account: Account, out: Path) -> int:
     so a reader never sees half an export and a failed one leaves the old file in place.
     """
     require_supervisor(account, EXPORTING_LABELS)
+    if out.is_dir():  # the rename would fail only after the export was audited
+        raise SentideskError(f"cannot write {out}: it is a folder")
     records = label_records(store)
     try:
         temp = _write(records, out, as_csv=out.suffix.lower() == ".csv")

@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 RETRAINING = "retraining the model"
 CORRECTIONS_PREFIX = ".corrections-"
+#: How long a stopped training process may take to clean up before it is killed.
+TERMINATE_GRACE_SECONDS = 10.0
+#: Below this a retrain's evaluations and export leave no time to train.
+MIN_BUDGET_MINUTES = 5.0
 STALE_CORRECTIONS_SECONDS = 24 * 3600
 #: Stderr lines kept to explain a training process that died without an error event.
 STDERR_TAIL_LINES = 20
@@ -100,6 +104,11 @@ def prepare_retrain(
     require_supervisor(actor, RETRAINING)
     assert actor is not None
     still_supervisor(store, actor, RETRAINING)
+    if budget_minutes is not None and budget_minutes < MIN_BUDGET_MINUTES:
+        raise RetrainError(
+            f"a retrain needs a budget of at least {MIN_BUDGET_MINUTES:g} minutes: evaluating "
+            "both models and exporting the new one alone take about four"
+        )
     registry = ModelRegistry(models_dir(root))
     categories = read_model_config(registry.active_path()).layout.categories
     corrections = correction_set(store, categories)
@@ -231,8 +240,13 @@ class RetrainProcess:
             status = self._proc.wait()
         finally:
             if self._proc.poll() is None:
-                self._proc.kill()
-                self._proc.wait()
+                # interrupted (Ctrl-C): SIGTERM first, so the child removes its work folder
+                self._proc.terminate()
+                try:
+                    self._proc.wait(timeout=TERMINATE_GRACE_SECONDS)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
             if self._proc.stdout is not None:
                 self._proc.stdout.close()
         self._stderr.seek(0)

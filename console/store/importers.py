@@ -190,8 +190,8 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
 def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     """CSV or JSONL rows; rows sharing an id become one thread (in file order)."""
     # JSONL rows may carry a "messages" thread instead of a text column, so they are read
-    # here; CSV rows always have one text per row.
-    result = read_rows(path, require_text=False)
+    # here; CSV rows always have one text per row, so a CSV without a text column is refused.
+    result = read_rows(path, require_text=path.suffix.lower() == ".csv")
     rejected = [(e.line, Rejection(f"{path.name}:{e.line}", e.reason)) for e in result.errors]
     drafts: dict[str, TicketDraft] = {}
     for row in result.rows:

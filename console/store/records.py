@@ -354,3 +354,45 @@ class ReviewRecord:
     value: str | None
     comment: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class StreamTicket:
+    """A scored ticket as the spike detector sees it: when, what about, and the sentiment
+    that counts (an agent's override over the model's prediction)."""
+
+    id: str
+    #: epoch seconds of the ticket's creation
+    at: float
+    category: str | None
+    sentiment: str | None
+
+
+@dataclass(frozen=True)
+class SpikeAlert:
+    """A jump of a category's (or ``"all"`` tickets') negative share over its baseline.
+
+    Times are epoch seconds; ``tickets`` are the negative tickets of the window, the ones
+    behind the jump."""
+
+    category: str
+    fired_at: float
+    window_start: float
+    window_end: float
+    share: float
+    baseline: float
+    volume: int
+    negatives: int
+    p_value: float
+    tickets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """A stored alert and who acknowledged it (None while nobody has)."""
+
+    id: int
+    alert: SpikeAlert
+    created_at: str
+    acknowledged_by: str | None = None
+    acknowledged_at: str | None = None

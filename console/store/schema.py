@@ -267,7 +267,42 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# v5: spike alerts. Times are kept as ISO text for people and epoch seconds for ordering;
+# an alert is unique per category and firing time, so replaying the same tickets twice
+# stores it once.
+_V5 = """
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    category TEXT NOT NULL,
+    fired_at TEXT NOT NULL,
+    fired_ts REAL NOT NULL,
+    window_start TEXT NOT NULL,
+    window_end TEXT NOT NULL,
+    share REAL NOT NULL,
+    baseline REAL NOT NULL,
+    volume INTEGER NOT NULL,
+    negatives INTEGER NOT NULL,
+    p_value REAL NOT NULL,
+    tickets TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    acknowledged_by TEXT,
+    acknowledged_at TEXT,
+    UNIQUE (category, fired_ts)
+);
+CREATE INDEX alerts_fired ON alerts (fired_ts DESC);
+CREATE INDEX tickets_created ON tickets (created_ts);
+"""
+
+# v6: a correction keeps the role its author had when it was made. Read through the
+# users table instead, promoting an agent turned all their old overrides into supervisor
+# gold, and demoting a supervisor took it away from their review decisions. Existing rows
+# get their author's role at the time of the upgrade, the best that is known.
+_V6 = """
+ALTER TABLE corrections ADD COLUMN author_role TEXT;
+UPDATE corrections SET author_role = (SELECT role FROM users WHERE users.name = corrections.agent);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -31,6 +31,7 @@ import sqlite_utils
 
 from console.store.records import (
     AgentLabel,
+    AlertRecord,
     Contact,
     CorrectionView,
     FlagFacts,
@@ -49,6 +50,8 @@ from console.store.records import (
     ReplyRecord,
     ReplyView,
     ReviewRecord,
+    SpikeAlert,
+    StreamTicket,
     TicketDetail,
     TicketDraft,
     UserRow,
@@ -619,8 +622,9 @@ class TicketStore:
         )
         self.conn.execute(
             "INSERT INTO corrections (ticket_id, field, old_value, new_value, model_version, "
-            "prediction_id, prediction, text, language, agent, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "prediction_id, prediction, text, language, agent, created_at, author_role) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "(SELECT role FROM users WHERE name = ?))",
             (
                 ticket_id,
                 field,
@@ -635,6 +639,7 @@ class TicketStore:
                 detail.language,
                 agent,
                 stamp,
+                agent,
             ),
         )
         self.audit(f"correct_{field}", ticket_id, {"from": old, "to": value}, agent)
@@ -645,7 +650,8 @@ class TicketStore:
         """Store ``labels`` as corrections by ``author``, all in one transaction, and audit
         the import once; returns the labels left out because their ticket is not stored.
 
-        A label without a ticket gets one: a solved ticket of channel ``labels`` holding
+        A label without a stored ticket but with a text gets one: a solved ticket of channel
+        ``labels`` holding
         the text as its only customer message (the corrections table ties every correction
         to a ticket, and the text a correction keeps is read from its ticket). ``rejected``
         counts the rows the caller could not read, for the audit row.
@@ -657,6 +663,13 @@ class TicketStore:
             corrections = 0
             for label in labels:
                 ticket_id = label.ticket_id
+                if ticket_id is not None and label.text.strip():
+                    # a row from another store's export: its ticket may not be here, but
+                    # the text it was given for is, and keeps the label
+                    known = self.conn.execute(
+                        "SELECT 1 FROM tickets WHERE id = ?", (ticket_id,)
+                    ).fetchone()
+                    ticket_id = ticket_id if known else None
                 if ticket_id is None:
                     ticket_id = label_ticket_id(label.text)
                     self._upsert(
@@ -768,16 +781,15 @@ class TicketStore:
     def label_events(self) -> list[LabelRow]:
         """Every correction, oldest first, with the role of its author.
 
-        The role is the author's account role now; an author without an account (a store
-        from before accounts recorded the OS user name) counts as an agent, the weaker
-        role, so that an unverifiable name never outranks a supervisor.
+        The role is the one the author had when the correction was made; an author without
+        an account then (a store from before accounts recorded the OS user name) counts as an
+        agent, the weaker role, so that an unverifiable name never outranks a supervisor.
         """
         return [
             LabelRow(*row)
             for row in self.conn.execute(
                 "SELECT c.id, c.ticket_id, c.field, c.new_value, c.text, c.language, c.agent, "
-                "COALESCE(u.role, 'agent'), c.created_at "
-                "FROM corrections c LEFT JOIN users u ON u.name = c.agent ORDER BY c.id"
+                f"{_AUTHOR_ROLE}, c.created_at FROM corrections c ORDER BY c.id"
             )
         ]
 
@@ -852,8 +864,7 @@ class TicketStore:
         latest: dict[str, AgentLabel] = {}
         for field, value, author in self.conn.execute(
             "SELECT c.field, c.new_value, c.agent FROM corrections c "
-            "LEFT JOIN users u ON u.name = c.agent "
-            "WHERE c.ticket_id = ? AND COALESCE(u.role, 'agent') != 'supervisor' ORDER BY c.id",
+            f"WHERE c.ticket_id = ? AND {_AUTHOR_ROLE} != 'supervisor' ORDER BY c.id",
             (ticket_id,),
         ):
             latest[field] = AgentLabel(field, value, author)
@@ -1090,10 +1101,9 @@ class TicketStore:
             CorrectionView(cid, field, old, new, author, role, at, bool(from_review))
             for cid, field, old, new, author, role, at, from_review in self.conn.execute(
                 "SELECT c.id, c.field, c.old_value, c.new_value, c.agent, "
-                "COALESCE(u.role, 'agent'), c.created_at, "
+                f"{_AUTHOR_ROLE}, c.created_at, "
                 "EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id) "
-                "FROM corrections c LEFT JOIN users u ON u.name = c.agent "
-                "WHERE c.ticket_id = ? ORDER BY c.id",
+                "FROM corrections c WHERE c.ticket_id = ? ORDER BY c.id",
                 (ticket_id,),
             )
         ]
@@ -1162,6 +1172,80 @@ class TicketStore:
             "UPDATE flag_state SET status = 'closed', closed_by = ?, closed_at = ? "
             "WHERE ticket_id = ? AND status = 'open'",
             (closed_by, now_iso(), ticket_id),
+        )
+
+    # -- spike alerts ---------------------------------------------------------------------
+    def scored_stream(self, since: float | None = None) -> list[StreamTicket]:
+        """The scored conversations created at or after ``since`` (epoch seconds; all when
+        None), oldest first, with the sentiment and category that count: an agent's override
+        over the model's. Imported labels are no conversations and are left out."""
+        cursor = self.conn.execute(
+            "SELECT id, created_ts, COALESCE(category_override, category), "
+            "COALESCE(sentiment_override, sentiment) FROM tickets "
+            "WHERE created_ts >= ? AND channel != ? "
+            "AND COALESCE(sentiment_override, sentiment) IS NOT NULL "
+            "ORDER BY created_ts, id",
+            (-math.inf if since is None else since, LABELS_CHANNEL),
+        )
+        return [StreamTicket(i, float(at), c, s) for i, at, c, s in cursor]
+
+    def save_alerts(self, alerts: Sequence[SpikeAlert], cooldown: float) -> list[AlertRecord]:
+        """Store the alerts that are new, inside a transaction already open: one of a
+        category that already has an alert fired less than ``cooldown`` seconds before or
+        after it is the same incident seen again. Returns the stored ones."""
+        self._require_transaction("saving alerts")
+        saved = []
+        for alert in alerts:
+            near = self.conn.execute(
+                "SELECT 1 FROM alerts WHERE category = ? AND fired_ts > ? AND fired_ts < ?",
+                (alert.category, alert.fired_at - cooldown, alert.fired_at + cooldown),
+            ).fetchone()
+            if near is not None:
+                continue
+            stamp = now_iso()
+            cursor = self.conn.execute(
+                "INSERT INTO alerts (category, fired_at, fired_ts, window_start, window_end, "
+                "share, baseline, volume, negatives, p_value, tickets, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    alert.category,
+                    iso_time(alert.fired_at),
+                    alert.fired_at,
+                    iso_time(alert.window_start),
+                    iso_time(alert.window_end),
+                    alert.share,
+                    alert.baseline,
+                    alert.volume,
+                    alert.negatives,
+                    alert.p_value,
+                    json.dumps(list(alert.tickets)),
+                    stamp,
+                ),
+            )
+            saved.append(AlertRecord(int(cursor.lastrowid or 0), alert, stamp))
+        return saved
+
+    def alerts(self, limit: int = 200, ids: Iterable[int] | None = None) -> list[AlertRecord]:
+        """Stored alerts, latest fired first (only ``ids`` when given)."""
+        where, params = "", tuple[int, ...]()
+        if ids is not None:
+            wanted = tuple(ids)
+            where = f"WHERE id IN ({', '.join('?' for _ in wanted)})" if wanted else "WHERE 0"
+            params = wanted
+        cursor = self.conn.execute(
+            "SELECT id, category, fired_ts, window_start, window_end, share, baseline, volume, "
+            "negatives, p_value, tickets, created_at, acknowledged_by, acknowledged_at "
+            f"FROM alerts {where} ORDER BY fired_ts DESC, id DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [_alert_record(row) for row in cursor]
+
+    def acknowledge_alert(self, alert_id: int, by: str) -> None:
+        """Mark an alert acknowledged, inside a transaction already open."""
+        self._require_transaction("acknowledging an alert")
+        self.conn.execute(
+            "UPDATE alerts SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ?",
+            (by, now_iso(), alert_id),
         )
 
     # -- accounts -------------------------------------------------------------------------
@@ -1375,6 +1459,8 @@ _TICKET_AGENTS = (
     "WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id)"
 )
 
+#: A correction's author's role when it was made (see :meth:`TicketStore.label_events`).
+_AUTHOR_ROLE = "COALESCE(c.author_role, 'agent')"
 _USER_COLUMNS = "name, role, password_hash, created_at, disabled, failed_logins, last_failed_at"
 
 
@@ -1389,6 +1475,31 @@ def _user_row(row: Sequence[Any]) -> UserRow:
         failed_logins=int(failed_logins),
         last_failed_at=None if last_failed_at is None else float(last_failed_at),
     )
+
+
+def iso_time(epoch: float) -> str:
+    """Epoch seconds as an ISO 8601 UTC time."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat()
+
+
+def _alert_record(row: Sequence[Any]) -> AlertRecord:
+    (alert_id, category, fired_ts, start, end, share, baseline, volume, negatives, p_value) = row[
+        :10
+    ]
+    tickets, created_at, acknowledged_by, acknowledged_at = row[10:]
+    alert = SpikeAlert(
+        category=category,
+        fired_at=float(fired_ts),
+        window_start=parse_time(start),
+        window_end=parse_time(end),
+        share=float(share),
+        baseline=float(baseline),
+        volume=int(volume),
+        negatives=int(negatives),
+        p_value=float(p_value),
+        tickets=tuple(json.loads(tickets)),
+    )
+    return AlertRecord(int(alert_id), alert, created_at, acknowledged_by, acknowledged_at)
 
 
 def _json_or_null(value: dict[str, Any] | None) -> str | None:

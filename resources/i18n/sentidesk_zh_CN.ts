@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlertsView</name>
+    <message>
+        <source>all tickets</source>
+        <translation>全部工单</translation>
+    </message>
+    <message>
+        <source>Spike alert: %s — %d%% negative in %s–%s (%d of %d tickets), baseline %d%%</source>
+        <translation>负面激增警报：%s — 负面占 %d%%（%s–%s，%d / %d 张工单），基线 %d%%</translation>
+    </message>
+    <message>
+        <source>Fired</source>
+        <translation>触发时间</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>时间窗</translation>
+    </message>
+    <message>
+        <source>Negative share</source>
+        <translation>负面占比</translation>
+    </message>
+    <message>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <source>Negative tickets</source>
+        <translation>负面工单</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <source>acknowledged by %s</source>
+        <translation>已由 %s 确认</translation>
+    </message>
+    <message>
+        <source>Spike alerts</source>
+        <translation>负面激增警报</translation>
+    </message>
+    <message>
+        <source>Negative tickets behind the alert:</source>
+        <translation>触发警报的负面工单：</translation>
+    </message>
+    <message>
+        <source>Open ticket</source>
+        <translation>打开工单</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Spike &amp;alerts…</source>
+        <translation>负面激增警报(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>%d of %d tickets negative; one-sided p = %.1e</source>
+        <translation>%d / %d 张工单为负面；单侧 p = %.1e</translation>
+    </message>
+    <message>
+        <source>No alerts yet</source>
+        <translation>暂无警报</translation>
+    </message>
+    <message>
+        <source>%d alerts</source>
+        <translation>%d 条警报</translation>
+    </message>
+    <message>
+        <source>The alerts could not be read: %s</source>
+        <translation>无法读取警报：%s</translation>
+    </message>
+    <message>
+        <source>Spike alerts are off until the settings are fixed: %s</source>
+        <translation>设置修正前负面激增警报已关闭：%s</translation>
+    </message>
+    <message>
+        <source>Spike alerts could not be checked: %s</source>
+        <translation>无法检查负面激增警报：%s</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+</context>
+<context>
     <name>FirstLaunch</name>
     <message>
         <source>Preparing a provisional model…</source>

@@ -65,3 +65,10 @@ def test_flags_refuse_bad_settings_and_reasons(
     assert main(["flags"]) == 2
     err = capsys.readouterr().err
     assert str(settings) in err and "unknown key reply_sla.enabeld" in err
+
+
+def test_an_unwritable_json_path_is_a_clear_error(
+    flagged_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["flags", "--json", str(tmp_path / "missing" / "x.json")]) == 2
+    assert "cannot write" in capsys.readouterr().err

@@ -434,3 +434,30 @@ def test_a_due_schedule_starts_a_retrain_without_asking(
     assert win.retrain.dialog is None
     assert win.notices.text("retrain") is None
     assert win.settings.value("retrain/last_nightly") == "2026-12-01"
+
+
+@pytest.mark.integration
+def test_after_a_switch_to_an_agent_the_gate_decides_not_the_person_at_the_keyboard(
+    qtbot: QtBot,
+    open_window: Callable[[Account], MainWindow],
+    supervisor: Account,
+    agent_account: Account,
+    run: Callable[..., Any],
+) -> None:
+    """The verdict is audited in the name of the supervisor who started the retrain, so an
+    agent who took over the window must not be the one to force or refuse it."""
+    win = open_window(supervisor)
+    _correct_some(win, run)
+    _start(qtbot, win)
+    win.set_account(agent_account)
+    shown: list[object] = []
+
+    def finished() -> bool:
+        shown.append(win.retrain.dialog)
+        return not win.retrain.running
+
+    with qtbot.waitSignal(win.retrain.finished, timeout=RETRAIN_TIMEOUT_MS) as blocker:
+        qtbot.waitUntil(finished, timeout=RETRAIN_TIMEOUT_MS)
+    assert not [d for d in shown if isinstance(d, VerdictDialog)]
+    outcome = blocker.args[0]
+    assert isinstance(outcome, RetrainOutcome) and outcome.promotion is Promotion.GATE

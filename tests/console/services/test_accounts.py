@@ -313,3 +313,24 @@ def test_account_changes_are_refused_for_agents_and_never_lock_the_team_out(
     update_user(store, ann, "ann", role="agent")
     with pytest.raises(PermissionDenied, match="ann is no longer an enabled supervisor"):
         update_user(store, ann, "bob", disabled=True)
+
+
+def test_a_correction_keeps_the_role_its_author_had_when_it_was_made(
+    store: TicketStore, ann: Account, bob: Account
+) -> None:
+    """Promoting an agent must not turn their old overrides into supervisor gold."""
+    from console.store import MessageDraft, TicketDraft
+
+    at = "2026-11-28T10:00:00+00:00"
+    store.import_tickets(
+        [TicketDraft("T1", "", (MessageDraft("customer", "late again", at),), created_at=at)],
+        "test",
+    )
+    store.correct("T1", "sentiment", "negative", "bob")
+    update_user(store, ann, "bob", role="supervisor")
+    store.correct("T1", "sentiment", "neutral", "bob")
+    assert [(r.value, r.role) for r in store.label_events()] == [
+        ("negative", "agent"),
+        ("neutral", "supervisor"),
+    ]
+    assert [c.role for c in store.corrections("T1")] == ["agent", "supervisor"]

@@ -220,6 +220,9 @@ def test_every_rule_can_be_switched_off(settings: FlagSettings) -> None:
         ("I called Trading Standards", ["trading standards"]),
         ("full-width ＢＢＢ and ３１５", ["BBB", "315"]),
         ("report\nyou", ["report you"]),
+        ("If this isn't fixed I will sue", ["will sue"]),
+        ("we're going to court over this", ["to court"]),
+        ("不退款我就找媒体", ["找媒体"]),
     ],
 )
 def test_escalation_phrases_are_found(settings: FlagSettings, text: str, found: list[str]) -> None:
@@ -242,6 +245,9 @@ def test_escalation_phrases_are_found(settings: FlagSettings, text: str, found: 
         "照片曝光过度",
         "放心，不会给差评的",
         "where is my parcel",
+        "我在媒体公司上班，问下发票",  # works at a media company
+        "Hi, this is Sue from accounts",  # a name, not a lawsuit
+        "is the food court entrance open",
     ],
 )
 def test_escalation_phrases_ignore_false_positives(settings: FlagSettings, text: str) -> None:

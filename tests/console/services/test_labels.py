@@ -194,3 +194,53 @@ def test_a_csv_export_never_holds_a_formula_and_imports_back_unchanged(
         assert sorted(e.text for e in fresh.label_events()) == sorted(texts)
     finally:
         fresh.close()
+
+
+def test_labels_import_fails_the_command_when_no_row_could_be_used(
+    isolated_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import sys
+
+    from console.cli import main
+    from console.services.desk import open_store
+
+    store = open_store(isolated_data_dir)
+    try:
+        add_user(store, "ann", "supervisor", "supervisor-pass", None)
+    finally:
+        store.close()
+    bad = jsonl(tmp_path / "bad.jsonl", {"text": "x", "label": "furious"})
+    monkeypatch.setattr(sys, "stdin", io.StringIO("supervisor-pass\n"))
+    assert main(["labels", "import", str(bad), "--user", "ann", "--password-stdin"]) == 1
+
+
+def test_an_export_from_another_store_keeps_rows_whose_ticket_is_not_here(
+    store: TicketStore, ann: Account, tmp_path: Path
+) -> None:
+    """Labels on another store's tickets carry their text; they must not be lost."""
+    path = jsonl(
+        tmp_path / "theirs.jsonl",
+        {"id": "T-elsewhere", "text": "the parcel never came", "label": "negative"},
+        {"id": "T-also-elsewhere", "label": "positive"},
+    )
+    report = import_labels(store, ann, path)
+    assert report.imported == 1 and report.unknown_ids == ("T-also-elsewhere",)
+    [event] = store.label_events()
+    assert (event.text, event.value, event.role) == (
+        "the parcel never came",
+        "negative",
+        "supervisor",
+    )
+    assert event.ticket_id == label_ticket_id("the parcel never came")
+
+
+def test_a_csv_of_ids_and_labels_needs_no_text_column(
+    store: TicketStore, bob: Account, tmp_path: Path
+) -> None:
+    store.import_tickets([draft("T1", "where is my parcel")], "test")
+    path = tmp_path / "ids.csv"
+    path.write_text("id,label\nT1,negative\nT9,positive\n", encoding="utf-8")
+    report = import_labels(store, bob, path)
+    assert report.imported == 1 and report.unknown_ids == ("T9",)
+    assert events(store) == [("T1", "where is my parcel", "sentiment", "negative", "bob", "agent")]

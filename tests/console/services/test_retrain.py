@@ -69,6 +69,8 @@ def test_only_a_supervisor_with_corrections_and_a_model_may_retrain(
     with pytest.raises(NothingToLearnError, match="no corrections"):
         prepare_retrain(store, isolated_data_dir, ann)
     _label(store, bob, tmp_path)
+    with pytest.raises(RetrainError, match="at least 5 minutes"):
+        prepare_retrain(store, isolated_data_dir, ann, 3)
     plan = prepare_retrain(store, isolated_data_dir, ann, 5, ["--epochs", "1"])
     assert plan.corrections == 10 and plan.actor == ann
     assert plan.command[1:4] == ("-m", "training", "retrain")
@@ -202,7 +204,7 @@ def test_sentidesk_retrain_command_writes_its_json_report(
             "boss",
             "--password-stdin",
             "--budget-minutes",
-            "3",
+            "5",
             "--json",
             str(out),
         ]

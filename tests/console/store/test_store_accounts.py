@@ -145,3 +145,32 @@ def test_login_attempts_are_counted_until_cleared(store: TicketStore) -> None:
     user = store.user_row("ann")
     assert user is not None
     assert (user.failed_logins, user.last_failed_at) == (0, None)
+
+
+def test_upgrading_keeps_the_roles_corrections_were_made_with(tmp_path: Path) -> None:
+    path = tmp_path / "v5.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:5]:
+        for statement in statements(script):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute(
+        "INSERT INTO users (name, role, password_hash, created_at) VALUES ('Ann', 'supervisor', "
+        "'x', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO tickets (id, created_at, created_ts, text_hash, imported_at, updated_at) "
+        "VALUES ('T1', 'x', 0, 'h', 'x', 'x')"
+    )
+    for author in ("ann", "ghost"):
+        conn.execute(
+            "INSERT INTO corrections (ticket_id, field, old_value, new_value, text, agent, "
+            "created_at) VALUES ('T1', 'sentiment', NULL, 'negative', 't', ?, 'x')",
+            (author,),
+        )
+    conn.close()
+    store = TicketStore(path)
+    try:
+        assert [r.role for r in store.label_events()] == ["supervisor", "agent"]
+    finally:
+        store.close()
