@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -42,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.qt.record_table import AnyIndex, RecordTableModel
 from console.services.alerts import (
     ALL,
     AlertSettings,
@@ -59,7 +57,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Custom roles, for the views and tests.
 AlertIdRole = Qt.ItemDataRole.UserRole + 1
@@ -97,7 +94,7 @@ def alert_summary(record: AlertRecord) -> str:
     )
 
 
-class AlertListModel(QAbstractTableModel):
+class AlertListModel(RecordTableModel[AlertRecord]):
     """The stored alerts, latest first.
 
     Roles besides display: :data:`AlertIdRole` (int), :data:`AlertRole` (the
@@ -105,10 +102,6 @@ class AlertListModel(QAbstractTableModel):
     :data:`AcknowledgedRole` (bool)."""
 
     COLUMNS = ("fired", "category", "window", "share", "baseline", "tickets", "status")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._alerts: list[AlertRecord] = []
 
     def headers(self) -> dict[str, str]:
         return {
@@ -121,47 +114,13 @@ class AlertListModel(QAbstractTableModel):
             "status": tr("Status"),
         }
 
-    def set_alerts(self, alerts: Sequence[AlertRecord]) -> None:
-        self.beginResetModel()
-        self._alerts = list(alerts)
-        self.endResetModel()
-
-    def row_of(self, alert_id: int) -> int:
-        for row, record in enumerate(self._alerts):
-            if record.id == alert_id:
-                return row
-        return -1
-
-    def record(self, row: int) -> AlertRecord | None:
-        return self._alerts[row] if 0 <= row < len(self._alerts) else None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self._alerts:
-            last = self.index(len(self._alerts) - 1, len(self.COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._alerts)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.headers()[self.COLUMNS[section]]
-        return None
+    def key(self, record: AlertRecord) -> int:
+        return record.id
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._alerts):
+        record = self.row_record(index)
+        if record is None:
             return None
-        record = self._alerts[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
@@ -297,7 +256,7 @@ class AlertsWindow(QWidget):
         except SentideskError as exc:
             self.status.setText(tr("The alerts could not be read: %s") % describe(exc))
             return
-        self.model.set_alerts(alerts)
+        self.model.set_records(alerts)
         wanted = self._select_after_refresh or (keep.id if keep is not None else None)
         self._select_after_refresh = None
         if wanted is not None and self.model.row_of(wanted) >= 0:

@@ -13,11 +13,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -33,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from console.qt.record_table import AnyIndex, RecordTableModel
 from console.services.accounts import Account
 from console.services.models import (
     ModelVersionInfo,
@@ -50,8 +47,6 @@ if TYPE_CHECKING:
     from console.qt.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def tr(text: str) -> str:
@@ -78,7 +73,7 @@ def action_name(action: str) -> str:
     return names.get(action, action)
 
 
-class ModelHistoryModel(QAbstractTableModel):
+class ModelHistoryModel(RecordTableModel[ModelVersionInfo]):
     """The versions, oldest first, one per row.
 
     Roles besides display: :attr:`InfoRole` (the :class:`ModelVersionInfo`),
@@ -102,10 +97,6 @@ class ModelHistoryModel(QAbstractTableModel):
         "state",
     )
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.versions: list[ModelVersionInfo] = []
-
     def headers(self) -> dict[str, str]:
         return {
             "version": tr("Version"),
@@ -119,38 +110,13 @@ class ModelHistoryModel(QAbstractTableModel):
             "state": tr("State"),
         }
 
-    def set_versions(self, versions: list[ModelVersionInfo]) -> None:
-        self.beginResetModel()
-        self.versions = list(versions)
-        self.endResetModel()
-
-    def row_of(self, version: str) -> int:
-        for row, info in enumerate(self.versions):
-            if info.version == version:
-                return row
-        return -1
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.versions)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.headers()[self.COLUMNS[section]]
-        return None
+    def key(self, record: ModelVersionInfo) -> str:
+        return record.version
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.versions):
+        info = self.row_record(index)
+        if info is None:
             return None
-        info = self.versions[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(info, column)
@@ -295,7 +261,7 @@ class ModelHistoryDialog(QDialog):
             and index.data(ModelHistoryModel.ProblemRole) is None
         )
         self.activate_button.setEnabled(bool(usable) and not self.busy)
-        self.rollback_button.setEnabled(len(self.model.versions) > 1 and not self.busy)
+        self.rollback_button.setEnabled(len(self.model.records) > 1 and not self.busy)
         self.refresh_button.setEnabled(not self.busy)
 
     async def refresh(self) -> None:
@@ -309,7 +275,7 @@ class ModelHistoryDialog(QDialog):
         except SentideskError as exc:
             self.status.setText(tr("The model history cannot be read: %s") % describe(exc))
             return
-        self.model.set_versions(versions)
+        self.model.set_records(versions)
         active = next((v.version for v in versions if v.active), None)
         row = self.model.row_of(keep or active or "")
         if row >= 0:

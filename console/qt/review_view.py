@@ -24,13 +24,11 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDate,
     QDateTime,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     QTime,
     Signal,
@@ -58,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from console.qt.delegates import NegativityBarDelegate, negativity_color
 from console.qt.queue_model import NegativityRole
+from console.qt.record_table import AnyIndex, RecordTableModel
 from console.qt.ticket_panel import SENTIMENT_BADGE, thread_html
 from console.services.flags import (
     ESCALATION,
@@ -93,7 +92,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Custom roles, for the views and tests. The negativity role is the queue's, so the queue's
 #: bar delegate paints this list's negativity column too.
@@ -185,7 +183,7 @@ def diff_html(segments: Sequence[DiffSegment]) -> str:
 
 
 # -- the list ---------------------------------------------------------------------------
-class FlagListModel(QAbstractTableModel):
+class FlagListModel(RecordTableModel[FlaggedTicket]):
     """Flagged conversations in the order the store lists them (most negative first).
 
     Roles besides display: :data:`TicketIdRole` (str), :data:`NegativityRole` (float or
@@ -205,10 +203,6 @@ class FlagListModel(QAbstractTableModel):
         "status",
     )
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.items: list[FlaggedTicket] = []
-
     def headers(self) -> dict[str, str]:
         return {
             "ticket": tr("Ticket"),
@@ -222,47 +216,17 @@ class FlagListModel(QAbstractTableModel):
             "status": tr("Status"),
         }
 
-    def set_flags(self, flags: Sequence[FlaggedTicket]) -> None:
-        self.beginResetModel()
-        self.items = list(flags)
-        self.endResetModel()
-
-    def row_of(self, ticket_id: str) -> int:
-        for row, flag in enumerate(self.items):
-            if flag.id == ticket_id:
-                return row
-        return -1
+    def key(self, record: FlaggedTicket) -> str:
+        return record.id
 
     def ticket_id(self, row: int) -> str | None:
-        return self.items[row].id if 0 <= row < len(self.items) else None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self.items:
-            last = self.index(len(self.items) - 1, len(self.COLUMNS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.COLUMNS)
-        ):
-            return self.headers()[self.COLUMNS[section]]
-        return None
+        flag = self.record(row)
+        return None if flag is None else flag.id
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.items):
+        flag = self.row_record(index)
+        if flag is None:
             return None
-        flag = self.items[index.row()]
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(flag, column)
@@ -789,7 +753,7 @@ class ReviewWindow(QWidget):
         keep_row = self.view.currentIndex().row()
         self._selecting = True
         try:
-            self.model.set_flags(flags)
+            self.model.set_records(flags)
             row = self.model.row_of(keep) if keep is not None else -1
             if row < 0 and flags:
                 row = min(max(keep_row, 0), len(flags) - 1)

@@ -49,7 +49,7 @@ def test_the_list_model_passes_the_model_tester(qtmodeltester: ModelTester) -> N
         AlertRecord(2, alert("all", tickets=("T9",)), "2026-11-28T10:00:00+00:00"),
         AlertRecord(1, alert(), "2026-11-28T09:00:00+00:00", "sue", "2026-11-28T11:00:00+00:00"),
     ]
-    model.set_alerts(records)
+    model.set_records(records)
     qtmodeltester.check(model)
     assert model.rowCount() == 2 and model.row_of(1) == 1 and model.row_of(7) == -1
     first = model.index(0, 0)

@@ -101,7 +101,7 @@ def test_the_table_model_passes_the_model_tester(
 ) -> None:  # fmt: skip
     model = ModelHistoryModel()
     qtmodeltester.check(model)
-    model.set_versions(model_history(store, ModelRegistry(models_dir(isolated_data_dir))))
+    model.set_records(model_history(store, ModelRegistry(models_dir(isolated_data_dir))))
     qtmodeltester.check(model)
     assert model.rowCount() == 3
     row = model.row_of(versions)
@@ -186,7 +186,7 @@ def test_activate_and_roll_back_from_the_view(
         ),
         timeout=30_000,
     )
-    info = history.model.versions[history.model.row_of(versions)]
+    info = history.model.records[history.model.row_of(versions)]
     assert info.last_activation is not None
     assert info.last_activation.actor == window.account.name
     assert info.last_activation.action == "model_activate"

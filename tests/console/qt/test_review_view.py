@@ -69,7 +69,7 @@ def test_the_list_model_passes_the_model_tester_and_shows_reasons(
     refresh_flags(store, settings, now=lambda: NOW)
     model = FlagListModel()
     qtmodeltester.check(model)
-    model.set_flags(list_flagged(store))
+    model.set_records(list_flagged(store))
     qtmodeltester.check(model)
     assert model.rowCount() == 2 and model.row_of("T3") == -1
     row = model.row_of("T1")
@@ -166,7 +166,7 @@ def _open_review(qtbot: QtBot, win: MainWindow) -> ReviewWindow:
 
 
 def _ids(review: ReviewWindow) -> set[str]:
-    return {f.id for f in review.model.items}
+    return {f.id for f in review.model.records}
 
 
 def _select(qtbot: QtBot, review: ReviewWindow, ticket_id: str) -> None:
@@ -206,7 +206,7 @@ def test_filters(qtbot: QtBot, desk: Account, open_window: Callable[[Account], M
     assert after(pick(review.agent_filter, "Max Agent")) == {LAWYER}
     assert after(pick(review.agent_filter, "")) == both
     assert LAWYER in after(pick(review.category_filter, "refund"))
-    assert all(f.category == "refund" for f in review.model.items)
+    assert all(f.category == "refund" for f in review.model.records)
     assert after(pick(review.category_filter, "")) == both
     assert after(pick(review.reason_filter, "reply_edit")) == set()
     assert after(pick(review.reason_filter, "escalation")) == both
