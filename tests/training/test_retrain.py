@@ -131,17 +131,19 @@ def test_a_retrain_stopped_at_any_stage_changes_nothing(
     file.write_text(json.dumps(_corrections().to_dict()), encoding="utf-8")
     command = [sys.executable, "-m", "training", "retrain", "--data-dir", str(isolated_data_dir)]
     command += ["--corrections", str(file), *FAST_OPTIONS]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    assert proc.stdout is not None
     seen = []
-    for line in proc.stdout:
-        event = json.loads(line)
-        seen.append(event["stage"])
-        if event["stage"] == stage:
-            proc.send_signal(sig)
-            break
-    rest = proc.stdout.read()
-    status = proc.wait(timeout=120)
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env=os.environ.copy()
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            event = json.loads(line)
+            seen.append(event["stage"])
+            if event["stage"] == stage:
+                proc.send_signal(sig)
+                break
+        rest = proc.stdout.read()
+        status = proc.wait(timeout=120)
     assert stage in seen, seen
     assert status == (-sig if sig == signal.SIGKILL else 128 + sig)
     if sig == signal.SIGTERM:

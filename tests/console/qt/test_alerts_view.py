@@ -116,7 +116,8 @@ def spiky_window(
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         workers = Workers()
         win = build_window(isolated_data_dir, settings, Translations(), workers, account)
-        qtbot.addWidget(win)
+        # not qtbot.addWidget: pytest-qt would delete the window before this fixture's
+        # teardown shuts it down, under a review refresh still in flight
         win.show()
         run(win.start(None))
         started.append((win, workers))
@@ -126,6 +127,8 @@ def spiky_window(
     for win, workers in started:
         run(win.shutdown())
         workers.shutdown()
+        win.hide()
+        win.deleteLater()
 
 
 def test_a_new_alert_shows_a_banner_once_and_the_list_acknowledges_it(

@@ -139,7 +139,8 @@ def open_window(
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         workers = Workers()
         win = build_window(isolated_data_dir, settings, Translations(), workers, account)
-        qtbot.addWidget(win)
+        # not qtbot.addWidget: pytest-qt would delete the window before this fixture's
+        # teardown shuts it down, under a review refresh still in flight
         win.show()
         run(win.start(None))
         started.append((win, workers))
@@ -154,6 +155,8 @@ def open_window(
     for win, workers in started:
         run(win.shutdown())
         workers.shutdown()
+        win.hide()
+        win.deleteLater()
 
 
 def _open_review(qtbot: QtBot, win: MainWindow) -> ReviewWindow:
