@@ -63,6 +63,7 @@ from console.qt.login import choose_account, role_name
 from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
+from console.qt.record_table import step_selection
 from console.qt.retrain_flow import RetrainFlow
 from console.qt.review_view import ReviewEntry
 from console.qt.ticket_panel import TicketPanel
@@ -1115,13 +1116,7 @@ class MainWindow(QMainWindow):
 
     # -- keyboard -----------------------------------------------------------------------
     def move_selection(self, step: int) -> None:
-        rows = self.model.rowCount()
-        if not rows:
-            return
-        current = self.view.currentIndex().row()
-        target = 0 if current < 0 else max(0, min(rows - 1, current + step))
-        self.view.selectRow(target)
-        self.view.scrollTo(self.model.index(target, 0))
+        step_selection(self.view, step)
 
     def focus_reply(self) -> None:
         if self.panel.detail is not None:

@@ -1,6 +1,6 @@
 """A read-only table with one frozen record per row and named columns: the shape of the
 review list, the model history and the alerts list (the queue has its own, incremental
-model)."""
+model); and keyboard row stepping shared with the queue."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -71,3 +72,16 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
     def row_record(self, index: AnyIndex) -> R | None:
         """The record of ``index``'s row, None for an invalid index."""
         return self.record(index.row()) if index.isValid() else None
+
+
+def step_selection(view: QTableView, step: int) -> None:
+    """Select the row ``step`` rows below (negative: above) the current one, clamped to the
+    table, or the first row when none is current: J/K in the queue and the review list."""
+    model = view.model()
+    rows = model.rowCount()
+    if not rows:
+        return
+    current = view.currentIndex().row()
+    target = 0 if current < 0 else max(0, min(rows - 1, current + step))
+    view.selectRow(target)
+    view.scrollTo(model.index(target, 0))

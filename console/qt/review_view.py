@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from console.qt.delegates import NegativityBarDelegate, negativity_color
 from console.qt.queue_model import NegativityRole
-from console.qt.record_table import AnyIndex, RecordTableModel
+from console.qt.record_table import AnyIndex, RecordTableModel, step_selection
 from console.qt.ticket_panel import SENTIMENT_BADGE, thread_html
 from console.services.flags import (
     ESCALATION,
@@ -985,13 +985,7 @@ class ReviewWindow(QWidget):
 
     # -- keyboard and helpers -----------------------------------------------------------
     def move_selection(self, step: int) -> None:
-        rows = self.model.rowCount()
-        if not rows:
-            return
-        current = self.view.currentIndex().row()
-        target = 0 if current < 0 else max(0, min(rows - 1, current + step))
-        self.view.selectRow(target)
-        self.view.scrollTo(self.model.index(target, 0))
+        step_selection(self.view, step)
 
     def show_shortcuts(self) -> None:
         rows = "".join(
