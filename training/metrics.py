@@ -13,11 +13,17 @@ from inference import SENTIMENTS
 
 def roc_auc(scores: Sequence[float], positives: Sequence[bool]) -> float | None:
     """Area under the ROC curve (rank formulation, ties averaged); None if one class is absent."""
-    s = np.asarray(scores, dtype=np.float64)
     y = np.asarray(positives, dtype=bool)
     n_pos, n_neg = int(y.sum()), int((~y).sum())
     if n_pos == 0 or n_neg == 0:
         return None
+    ranks = _ranks(scores)
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _ranks(values: Sequence[float]) -> npt.NDArray[np.float64]:
+    """1-based ranks, ties given their average rank."""
+    s = np.asarray(values, dtype=np.float64)
     order = np.argsort(s, kind="mergesort")
     ranks = np.empty(len(s), dtype=np.float64)
     sorted_s = s[order]
@@ -28,7 +34,55 @@ def roc_auc(scores: Sequence[float], positives: Sequence[bool]) -> float | None:
             j += 1
         ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
-    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return ranks
+
+
+def spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """Spearman's rank correlation (ties averaged); None when either side is constant."""
+    if len(a) != len(b):
+        raise ValueError("spearman needs two sequences of one length")
+    if len(a) < 2:
+        return None
+    ra, rb = _ranks(a), _ranks(b)
+    if ra.std() == 0 or rb.std() == 0:
+        return None
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+#: Displayed negativity is P(negative) in whole percent: at or above this it reads "100".
+DISPLAYED_MAX = 0.995
+#: Annotator agreement at which a negative grade counts as "clearly negative".
+CLEAR_AGREEMENT = 0.8
+
+
+def severity_metrics(
+    gold: Sequence[str], agreement: Sequence[float], negativity: Sequence[float]
+) -> dict[str, float | None]:
+    """Does negativity rank *how* negative a text is, not only whether?
+
+    ``agreement`` is the share of annotators behind each gold label, read as intensity: a
+    human rating of -agreement for negative, +agreement for positive, 0 for neutral.
+    * ``negativity_auc_clear``: clearly negative (agreement ≥ 0.8) against everything else;
+    * ``spearman_rating``: negativity against the negated rating, over all rows;
+    * ``spearman_within_negative``: negativity against agreement among negative rows;
+    * ``displayed_100_share``: rows whose negativity would be shown as 100.
+    """
+    rating = [
+        a if g == "negative" else -a if g == "positive" else 0.0
+        for g, a in zip(gold, agreement, strict=True)
+    ]
+    negative = [i for i, g in enumerate(gold) if g == "negative"]
+    clear = roc_auc(negativity, [r >= CLEAR_AGREEMENT for r in rating])
+    overall = spearman(negativity, rating)
+    within = spearman([negativity[i] for i in negative], [agreement[i] for i in negative])
+    return {
+        "negativity_auc_clear": None if clear is None else round(clear, 4),
+        "spearman_rating": None if overall is None else round(overall, 4),
+        "spearman_within_negative": None if within is None else round(within, 4),
+        "displayed_100_share": round(
+            sum(n >= DISPLAYED_MAX for n in negativity) / max(1, len(negativity)), 4
+        ),
+    }
 
 
 def classification_report(

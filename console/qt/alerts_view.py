@@ -48,6 +48,7 @@ from console.services.alerts import (
     list_alerts,
     load_alert_settings,
 )
+from console.services.queue import QueueScope
 from console.services.scoring_loop import describe
 from console.store import AlertRecord
 from inference import SentideskError
@@ -165,7 +166,8 @@ class AlertListModel(RecordTableModel[AlertRecord]):
 class AlertsWindow(QWidget):
     """The Alerts list: alerts on the left, the tickets behind the selected one on the
     right (double-click or Open to show one in the main window), Acknowledge for
-    supervisors.
+    supervisors. Activating an alert (double-click, Enter) or Show in queue narrows the
+    main window's queue to the tickets behind it.
 
     Signals:
     refreshed(): the list was read afresh.
@@ -188,6 +190,7 @@ class AlertsWindow(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_tickets())
+        self.table.activated.connect(lambda _index: self.show_in_queue())
         self.tickets = QListWidget()
         self.tickets.setObjectName("alert-tickets")
         self.tickets.itemActivated.connect(self._open_item)
@@ -199,6 +202,9 @@ class AlertsWindow(QWidget):
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.schedule_refresh)
+        self.queue_button = QPushButton()
+        self.queue_button.setObjectName("alert-in-queue")
+        self.queue_button.clicked.connect(self.show_in_queue)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -216,6 +222,7 @@ class AlertsWindow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.queue_button)
         buttons.addWidget(self.ack_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -230,6 +237,7 @@ class AlertsWindow(QWidget):
         self.open_button.setText(tr("Open ticket"))
         self.ack_button.setText(tr("Acknowledge"))
         self.refresh_button.setText(tr("Refresh"))
+        self.queue_button.setText(tr("Show in queue"))
         self.model.retranslate()
 
     def selected(self) -> AlertRecord | None:
@@ -287,6 +295,7 @@ class AlertsWindow(QWidget):
             supervisor and record is not None and record.acknowledged_by is None
         )
         self.open_button.setEnabled(self.tickets.currentItem() is not None)
+        self.queue_button.setEnabled(record is not None and bool(record.alert.tickets))
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self._open(str(item.data(Qt.ItemDataRole.UserRole)))
@@ -307,6 +316,19 @@ class AlertsWindow(QWidget):
             win.view.setCurrentIndex(QModelIndex())
             win.spawn(win.open_ticket(ticket_id))
         win.activateWindow()
+
+    def show_in_queue(self) -> None:
+        """Narrow the main window's queue to the tickets behind the selected alert."""
+        record = self.selected()
+        if record is None or not record.alert.tickets:
+            return
+        a = record.alert
+        label = tr("alert on %s, %s–%s") % (
+            category_name(a.category),
+            _local(a.window_start),
+            _local(a.window_end, with_date=False),
+        )
+        self.window_.apply_scope(QueueScope(label=label, ids=frozenset(a.tickets)))
 
     def acknowledge_selected(self) -> None:
         """Acknowledge the selected alert as the logged-in account (the service refuses

@@ -28,6 +28,7 @@ from console.services.first_launch import (
     provisional_command,
     provisional_result_of,
 )
+from console.services.models import prune_quietly
 from console.services.scoring_loop import describe
 from inference import SentideskError
 
@@ -201,6 +202,8 @@ class FirstLaunch(QObject):
 
     async def _build(self) -> None:
         window = self.window
+        # the model scored with until now (the provisional one): kept by the pruning after
+        previous = window.scorer.version if window.scorer is not None else None
         self._building = True
         window.show_model_label()
         window.update_model_actions()
@@ -242,7 +245,22 @@ class FirstLaunch(QObject):
             % outcome.version,
             "info",
         )
+        await self._prune(outcome.version, previous)
         self.buildFinished.emit(outcome)
+
+    async def _prune(self, made: str | None, previous: str | None) -> None:
+        """Remove old versions as after every build (the one just made stays); a failure is
+        shown, the build itself went well."""
+        window = self.window
+        if window.store is None:
+            return
+        _pruned, error = await window.submit_write(
+            prune_quietly, window.store, window.root, window.account.name, "build", made, previous
+        )
+        if error is not None:
+            window.notices.show_notice(
+                "prune", tr("Old model versions were not removed: %s") % error, "warning"
+            )
 
     def _build_failed(self, end: JobEnd) -> None:
         stays = tr("The provisional model stays active.") if self.window.scorer_provisional else ""

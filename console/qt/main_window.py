@@ -60,16 +60,20 @@ from console.qt.delegates import NegativityBarDelegate
 from console.qt.first_launch import FirstLaunch
 from console.qt.i18n import LANGUAGES, SETTING, Translations
 from console.qt.login import choose_account, role_name
+from console.qt.model_card_view import ModelCardDialog
 from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
 from console.qt.record_table import step_selection
 from console.qt.retrain_flow import RetrainFlow
 from console.qt.review_view import ReviewEntry
+from console.qt.scope_chip import ScopeChip
+from console.qt.template_editor import OPEN_TEMPLATES_KEY, TemplatesEntry
 from console.qt.ticket_panel import TicketPanel
 from console.qt.training_job import TrainingProgress
+from console.qt.trends_view import OPEN_TRENDS_KEY, TrendsEntry
 from console.qt.workers import Workers
-from console.services import TemplateLibrary, spans_by_part
+from console.services import TemplateCatalog, TemplateLibrary, spans_by_part
 from console.services.accounts import Account
 from console.services.desk import (
     DeskPaths,
@@ -82,7 +86,7 @@ from console.services.desk import (
 )
 from console.services.flags import FlagSettings, load_flag_settings, refresh_flags
 from console.services.inbox import SETTLE_SECONDS, Inbox, InboxOutcome
-from console.services.queue import QueueFilter, QueueOrder
+from console.services.queue import QueueFilter, QueueOrder, QueueScope
 from console.services.scoring import explain_ticket
 from console.services.scoring_loop import RoundFailure, RoundResult, ScoringLoop, describe
 from console.store import SUPPORTED_SUFFIXES, ImportReport, ReplyDraft, TicketStore, spans_from_json
@@ -107,6 +111,8 @@ SHORTCUTS = (
     ("Esc", "Back to the queue"),
     ("Ctrl+O", "Import tickets from a file"),
     ("Ctrl+Shift+R", "Review flagged conversations (supervisors)"),
+    (OPEN_TEMPLATES_KEY, "Reply templates (supervisors edit them)"),
+    (OPEN_TRENDS_KEY, "Trends dashboard"),
     ("F1", "This help"),
 )
 
@@ -158,6 +164,8 @@ class MainWindow(QMainWindow):
         self.paths = DeskPaths(root)
         self.workers = workers
         self.library = library
+        #: the templates suggestions use: ``library`` with the supervisors' edits in the store
+        self.templates = TemplateCatalog(library)
         self.settings = settings
         self.translations = translations
         self.account = account
@@ -264,6 +272,8 @@ class MainWindow(QMainWindow):
         self._build_model_actions()
         self.review = ReviewEntry(self)
         self.alerts = AlertsEntry(self)
+        self.template_editor = TemplatesEntry(self)
+        self.trends = TrendsEntry(self)
 
         self._ages = QTimer(self)
         self._ages.timeout.connect(self.model.refresh_ages)
@@ -306,6 +316,7 @@ class MainWindow(QMainWindow):
         self.menuBar().clear()
         self._build_menus()
         self.model.retranslate()
+        self.scope_chip.retranslate()
         self._show_counts(self.model.status_counts())
         self.panel.retranslate()
         self.progress.retranslate()
@@ -318,6 +329,9 @@ class MainWindow(QMainWindow):
         bar.setObjectName("filters")
         bar.setMovable(False)
         self.toolbar = bar
+        # the slice of the queue picked in the Trends dashboard or the alerts, when one is
+        self.scope_chip = ScopeChip()
+        self.scope_chip.cleared.connect(self._filters_changed)
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filters_changed)
@@ -338,6 +352,7 @@ class MainWindow(QMainWindow):
         holder = QWidget()
         layout = QHBoxLayout(holder)
         layout.setContentsMargins(4, 2, 4, 2)
+        layout.addWidget(self.scope_chip)
         layout.addWidget(self.search, 2)
         for combo in self.filters.values():
             layout.addWidget(combo)
@@ -370,6 +385,7 @@ class MainWindow(QMainWindow):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.inbox)))
         )
         file_menu.addAction(inbox)
+        self.trends.add_export_action(file_menu)
         file_menu.addSeparator()
         self.switch_user_action = QAction(tr("&Switch user…"), self)
         self.switch_user_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
@@ -393,6 +409,8 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
             language_menu.addAction(act)
         self.alerts.add_action(view_menu)
+        self.template_editor.add_action(view_menu)
+        self.trends.add_action(view_menu)
 
         self.model_menu = self.menuBar().addMenu(tr("&Model"))
         self.retrain_action.setText(tr("&Retrain model…"))
@@ -409,6 +427,11 @@ class MainWindow(QMainWindow):
         keys.setShortcut(QKeySequence(Qt.Key.Key_F1))
         keys.triggered.connect(self.show_shortcuts)
         help_menu.addAction(keys)
+        self.card_dialog: ModelCardDialog | None = None
+        about = QAction(tr("&About this model…"), self)
+        about.setObjectName("about-model")
+        about.triggered.connect(lambda _checked=False: self.open_model_card())
+        help_menu.addAction(about)
 
     def _build_model_actions(self) -> None:
         """Retrain, its schedule and the model history: supervisors only (the services
@@ -443,6 +466,16 @@ class MainWindow(QMainWindow):
         self.model_toolbar.setVisible(supervisor)
         if not supervisor and self.history_dialog is not None:
             self.history_dialog.close()
+
+    def open_model_card(self) -> ModelCardDialog:
+        """Help → About this model: the card of the model the queue is scored with, read
+        afresh (everyone may look; nothing in it can be changed)."""
+        if self.card_dialog is None:
+            self.card_dialog = ModelCardDialog(self)
+        self.card_dialog.show()
+        self.card_dialog.activateWindow()
+        self._spawn(self.card_dialog.refresh())
+        return self.card_dialog
 
     def open_model_history(self) -> ModelHistoryDialog | None:
         """Show the model history (supervisors), reading it afresh."""
@@ -959,7 +992,7 @@ class MainWindow(QMainWindow):
         store = self.store
         try:
             detail, suggestions = await self.workers.db(
-                _load_ticket_view, store, self.library, ticket_id, self.agent_name
+                _load_ticket_view, store, self.templates, ticket_id, self.agent_name
             )
         except KeyError:
             return
@@ -1139,9 +1172,22 @@ class MainWindow(QMainWindow):
         self.model.set_filter(
             QueueFilter(
                 search=self.search.text().strip(),
+                scope=self.scope_chip.scope,
                 **{name: combo.currentData() or "" for name, combo in self.filters.items()},
             )
         )
+
+    def apply_scope(self, scope: QueueScope | None) -> None:
+        """Show only the tickets of ``scope`` in the queue (all again for None), under a
+        "Filtered: … ×" chip that clears it; the other filters still apply."""
+        self.scope_chip.set_scope(scope)
+        self._filters_changed()
+        if scope is not None:
+            self.statusBar().showMessage(
+                tr("The queue shows %d tickets of: %s") % (self.model.rowCount(), scope.label),
+                8000,
+            )
+            self.activateWindow()
 
     def _show_counts(self, counts: dict[str, int]) -> None:
         self.counts.setText(
@@ -1164,8 +1210,8 @@ class MainWindow(QMainWindow):
 
 
 def _load_ticket_view(
-    store: TicketStore, library: TemplateLibrary, ticket_id: str, agent_name: str
+    store: TicketStore, templates: TemplateCatalog, ticket_id: str, agent_name: str
 ) -> tuple[Any, list[Any]]:
     """Thread: database worker. The ticket and its reply suggestions."""
     detail = store.ticket(ticket_id)
-    return detail, suggest_for(library, detail, agent_name)
+    return detail, suggest_for(templates.library(store), detail, agent_name)

@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.qt.reasons import gate_reasons
 from console.qt.training_job import TrainingJob
 from console.services.accounts import PermissionDenied
+from console.services.models import megabytes
 from console.services.retrain import (
     MIN_BUDGET_MINUTES,
     Promotion,
@@ -190,6 +192,13 @@ class VerdictDialog(QDialog):
         verdict.setTextFormat(Qt.TextFormat.PlainText)
         self.metrics = self._metrics_table()
         self.checks = self._checks_table()
+        # the gate's reasons, said from its data in the interface's language
+        self.reasons = QLabel(
+            "\n".join(f"• {r}" for r in gate_reasons(result.reason_details, result.reasons))
+        )
+        self.reasons.setObjectName("verdict-reasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox()
         self.keep_button = QPushButton(tr("Keep current model"))
         self.keep_button.setObjectName("verdict-keep")
@@ -206,6 +215,7 @@ class VerdictDialog(QDialog):
         layout.addWidget(verdict)
         layout.addWidget(self.metrics)
         layout.addWidget(self.checks)
+        layout.addWidget(self.reasons)
         layout.addWidget(buttons)
         self.resize(640, 480)
 
@@ -580,21 +590,35 @@ class RetrainFlow(QObject):
             )
             return None
         assert outcome is not None
+        pruned = ""
+        if outcome.pruned is not None and outcome.pruned.removed:
+            pruned = " " + tr("%d old model versions were removed (%s freed).") % (
+                len(outcome.pruned.removed),
+                megabytes(outcome.pruned.bytes_freed),
+            )
         if outcome.promoted:
             if not self._stopping:
                 await window.reload_model()
             window.notices.show_notice(
                 "retrain",
                 tr("Model %s is now active. The open queue is being re-scored in the background.")
-                % outcome.active,
+                % outcome.active
+                + pruned,
                 "info",
             )
         else:
             window.notices.show_notice(
                 "retrain",
                 tr("Kept model %s; the new version %s is in the model history.")
-                % (result.champion, result.challenger),
+                % (result.champion, result.challenger)
+                + pruned,
                 "info",
+            )
+        if outcome.prune_error is not None:
+            window.notices.show_notice(
+                "prune",
+                tr("Old model versions were not removed: %s") % outcome.prune_error,
+                "warning",
             )
         return outcome
 

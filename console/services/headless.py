@@ -16,7 +16,7 @@ from console.services.desk import (
 )
 from console.services.queue import QueueOrder, ordered
 from console.services.scoring_loop import score_all_pending
-from console.services.templates import TemplateLibrary
+from console.services.template_edits import effective_library
 
 
 def run_headless(
@@ -33,7 +33,7 @@ def run_headless(
         active = open_scorer(root)
         scorer = active.scorer
         scored = score_all_pending(store, scorer)
-        library = TemplateLibrary.load()
+        library = effective_library(store)
         wanted = set(report.ticket_ids)
         queue = ordered(store.queue_rows(), order, now=time.time())
         rows = [r for r in queue if r.id in wanted]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from console.store import QueueRow
+from console.store import LABELS_CHANNEL, QueueRow
 
 #: Waiting time at which the blended priority gives full weight to age.
 WAIT_SATURATION_HOURS = 24.0
@@ -22,8 +22,46 @@ class QueueOrder(Enum):
 
 
 @dataclass(frozen=True)
+class QueueScope:
+    """A slice of the queue picked elsewhere (a bar of the Trends dashboard, a spike alert):
+    the conversations created in ``[since, until)`` (epoch seconds) of a category, channel
+    and language (None: any; "": none yet, unscored), only the negative ones when
+    ``negative``, or just ``ids``.
+    ``label`` says what it is, for the chip that shows it is on. Imported labels are no
+    conversations and never in a scope."""
+
+    label: str
+    since: float | None = None
+    until: float | None = None
+    category: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    negative: bool = False
+    ids: frozenset[str] | None = None
+
+    def matches(self, row: QueueRow) -> bool:
+        if row.channel == LABELS_CHANNEL:
+            return False
+        if self.ids is not None and row.id not in self.ids:
+            return False
+        if self.since is not None and row.created_at < self.since:
+            return False
+        if self.until is not None and row.created_at >= self.until:
+            return False
+        for wanted, value in (
+            (self.category, row.category),
+            (self.channel, row.channel),
+            (self.language, row.language),
+        ):
+            if wanted is not None and (value or "") != wanted:
+                return False
+        return not self.negative or row.sentiment == "negative"
+
+
+@dataclass(frozen=True)
 class QueueFilter:
-    """Empty fields match everything; ``search`` matches subject, preview, customer, id."""
+    """Empty fields match everything; ``search`` matches subject, preview, customer, id;
+    ``scope`` (when set) must match too."""
 
     status: str = ""
     sentiment: str = ""
@@ -31,8 +69,11 @@ class QueueFilter:
     language: str = ""
     channel: str = ""
     search: str = ""
+    scope: QueueScope | None = None
 
     def matches(self, row: QueueRow) -> bool:
+        if self.scope is not None and not self.scope.matches(row):
+            return False
         if self.status and row.status != self.status:
             return False
         if self.sentiment and row.sentiment != self.sentiment:

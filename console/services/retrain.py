@@ -10,7 +10,8 @@ or a cancel never takes the console down and the GUI process never trains. Its s
    tests; the window uses a ``QProcess``) and feeds each stdout line to
    :func:`parse_event`;
 3. :func:`finish_retrain` (database worker): activates the challenger when the gate passed
-   (or a supervisor forced it), audits the whole retrain and removes the file.
+   (or a supervisor forced it), audits the whole retrain, removes the file and prunes old
+   model versions (:func:`console.services.models.prune_after`; the challenger is kept).
 """
 
 from __future__ import annotations
@@ -31,7 +32,12 @@ from typing import Any
 
 from console.services.accounts import Account, require_supervisor, still_supervisor
 from console.services.learning import correction_set
-from console.services.models import change_active_model
+from console.services.models import (
+    PruneReport,
+    change_active_model,
+    describe_prune,
+    prune_quietly,
+)
 from console.store import TicketStore
 from inference import ModelRegistry, SentideskError, models_dir, read_model_config
 from training import RetrainResult
@@ -80,6 +86,10 @@ class RetrainOutcome:
     #: how the promotion was decided (see :class:`Promotion`)
     promotion: Promotion
     active: str | None
+    #: the old versions removed after the retrain (None when pruning failed)
+    pruned: PruneReport | None = None
+    #: why old versions could not be removed (the retrain itself went well)
+    prune_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` report of ``sentidesk retrain``."""
@@ -88,6 +98,8 @@ class RetrainOutcome:
             "promoted": self.promoted,
             "promotion": self.promotion.value,
             "active": self.active,
+            "pruned": None if self.pruned is None else self.pruned.to_dict(),
+            "prune_error": self.prune_error,
         }
 
 
@@ -309,7 +321,10 @@ def finish_retrain(
     if promote:
         action = "model_promote" if result.promote else "model_promote_forced"
         active = change_active_model(store, registry, plan.actor, result.challenger, action=action)
-    return RetrainOutcome(result, promote, promotion, active)
+    pruned, prune_error = prune_quietly(
+        store, plan.root, plan.actor.name, "retrain", result.challenger
+    )
+    return RetrainOutcome(result, promote, promotion, active, pruned, prune_error)
 
 
 def comparison_rows(result: RetrainResult) -> list[tuple[str, str, str]]:
@@ -380,6 +395,10 @@ def describe_outcome(outcome: RetrainOutcome) -> str:
     else:
         why = "the supervisor declined" if result.promote else "the gate refused"
         lines.append(f"not promoted ({why}): the active model stays {outcome.active}")
+    if outcome.pruned is not None and outcome.pruned.removed:
+        lines.append(describe_prune(outcome.pruned))
+    if outcome.prune_error is not None:
+        lines.append(f"old model versions were not removed: {outcome.prune_error}")
     return "\n".join(lines)
 
 

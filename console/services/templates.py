@@ -14,6 +14,21 @@ from inference import SentideskError
 from inference.resources import resource_path
 
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+#: The placeholders :func:`fill` fills from the ticket (listed at the top of the shipped
+#: template files).
+FILLED_PLACEHOLDERS = (
+    "customer_name",
+    "order_id",
+    "product",
+    "tracking_number",
+    "refund_amount",
+    "agent_name",
+)
+#: Placeholders the agent writes before sending (the shipped templates use them where the
+#: answer depends on the case); nothing fills them, so they always block sending until typed.
+AGENT_PLACEHOLDERS = ("answer", "next_step")
+#: The placeholders a template may use.
+KNOWN_PLACEHOLDERS = FILLED_PLACEHOLDERS + AGENT_PLACEHOLDERS
 
 _ORDER = re.compile(
     r"(?:订单号?|order(?:\s+(?:no\.?|number|#))?)\s*[:：#]?\s*([A-Z]{0,3}\d{6,})|#([A-Z]{0,3}\d{6,})",
@@ -135,6 +150,32 @@ def similarity(a: str, b: str) -> float:
     return dot / norm if norm else 0.0
 
 
+def parse_templates(
+    data: Mapping[str, Any], source: str, default_language: str
+) -> list[ReplyTemplate]:
+    """The ``[[template]]`` entries of a parsed template file (``source`` names it in errors).
+
+    A template's language is its own ``language`` key, else the file's, else
+    ``default_language`` (the shipped files are named after their language)."""
+    language = str(data.get("language", default_language))
+    templates = []
+    for i, raw in enumerate(data.get("template", [])):
+        try:
+            templates.append(
+                ReplyTemplate(
+                    id=str(raw["id"]),
+                    language=str(raw.get("language", language)),
+                    title=str(raw["title"]),
+                    body=str(raw["body"]).strip(),
+                    sentiments=tuple(raw.get("sentiments", ())),
+                    categories=tuple(raw.get("categories", ())),
+                )
+            )
+        except KeyError as exc:
+            raise TemplateError(f"{source}: template {i + 1} lacks {exc}") from exc
+    return templates
+
+
 class TemplateLibrary:
     """All templates of a folder (``*.toml``), indexed by id."""
 
@@ -158,19 +199,7 @@ class TemplateLibrary:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
                 raise TemplateError(f"{path.name}: {exc}") from exc
-            language = str(data.get("language", path.stem))
-            for i, raw in enumerate(data.get("template", [])):
-                try:
-                    template = ReplyTemplate(
-                        id=str(raw["id"]),
-                        language=language,
-                        title=str(raw["title"]),
-                        body=str(raw["body"]).strip(),
-                        sentiments=tuple(raw.get("sentiments", ())),
-                        categories=tuple(raw.get("categories", ())),
-                    )
-                except KeyError as exc:
-                    raise TemplateError(f"{path.name}: template {i + 1} lacks {exc}") from exc
+            for template in parse_templates(data, path.name, path.stem):
                 if template.id in seen:
                     raise TemplateError(f"{path.name}: duplicate template id {template.id!r}")
                 seen.add(template.id)

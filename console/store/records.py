@@ -197,19 +197,24 @@ FLAG_STATES = ("open", "closed")
 
 @dataclass(frozen=True)
 class FlagReason:
-    """Why a ticket is flagged: the rule that fired and what it saw, said for people."""
+    """Why a ticket is flagged: the rule that fired and what it saw, said for people in
+    English (``detail``, what the command line and JSON show) and as data (``params``, JSON
+    values, from which the window says it in its own language)."""
 
     reason: str
     detail: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
 class RaisedFlag:
-    """A stored reason, with when it first fired (it keeps that time while it fires)."""
+    """A stored reason, with when it first fired (it keeps that time while it fires);
+    ``params`` as in :class:`FlagReason` ({} for reasons stored before they were kept)."""
 
     reason: str
     detail: str
     raised_at: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -396,3 +401,110 @@ class AlertRecord:
     created_at: str
     acknowledged_by: str | None = None
     acknowledged_at: str | None = None
+
+
+# -- reply templates -------------------------------------------------------------------
+@dataclass(frozen=True)
+class TemplateRow:
+    """A supervisor's version of a reply template, overriding the shipped one of its id (or
+    adding one); ``retired`` hides it from suggestions. ``revision`` is the store's template
+    revision when it was written."""
+
+    id: str
+    language: str
+    title: str
+    body: str
+    sentiments: tuple[str, ...]
+    categories: tuple[str, ...]
+    retired: bool
+    revision: int
+    updated_by: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class TemplateUsage:
+    """How often replies were sent from a template, and how much of its suggestion agents
+    changed on average (0: sent as suggested, 1: rewritten completely)."""
+
+    template_id: str
+    uses: int
+    mean_edit_ratio: float
+
+
+# -- trends -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TrendCount:
+    """The conversations created in one time bucket with one category, channel and language:
+    how many, how many are scored, how many are negative. Category and sentiment are the ones
+    that count: an agent's override over the model's."""
+
+    #: the bucket's index in the edges asked for
+    bucket: int
+    category: str | None
+    channel: str
+    language: str | None
+    volume: int
+    scored: int
+    negatives: int
+
+
+@dataclass(frozen=True)
+class ReplyWait:
+    """How long a conversation waited for its first reply: from the customer's first message
+    to the first agent message after it (epoch seconds; None when there is none), and the
+    account that sent that reply from the console (None for an imported reply)."""
+
+    ticket_id: str
+    created_at: float
+    status: str
+    first_customer_at: float | None
+    first_reply_at: float | None
+    first_reply_by: str | None
+
+
+@dataclass(frozen=True)
+class TicketText:
+    """The customer's words of a conversation (what the model reads), for phrase counts."""
+
+    ticket_id: str
+    created_at: float
+    language: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ReplyFact:
+    """A reply sent from the console: who, with which template, how much of the suggestion
+    was changed (0 unchanged … 1 rewritten, 1 from scratch), when (epoch seconds)."""
+
+    ticket_id: str
+    agent: str
+    template_id: str | None
+    from_scratch: bool
+    edit_ratio: float
+    sent_at: float
+
+
+@dataclass(frozen=True)
+class RelabelFact:
+    """An account's own correction of a conversation's sentiment or category (not a
+    supervisor's review decision), when (epoch seconds)."""
+
+    ticket_id: str
+    agent: str
+    field: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class PredictionOutcome:
+    """A ticket's latest prediction by one model version, and the last label a person gave
+    that prediction's sentiment and category (None where nobody changed it)."""
+
+    ticket_id: str
+    prediction_id: int
+    sentiment: str
+    category: str
+    human_sentiment: str | None
+    human_category: str | None

@@ -16,6 +16,7 @@ written in the console, overrides and an agent's status change are kept.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import math
@@ -29,6 +30,7 @@ from typing import Any, TypeVar
 
 import sqlite_utils
 
+from console.store.identity import customer_key
 from console.store.records import (
     AgentLabel,
     AlertRecord,
@@ -43,17 +45,25 @@ from console.store.records import (
     LabelRow,
     MessageDraft,
     MessageView,
+    PredictionOutcome,
     QueueRow,
     RaisedFlag,
     Rejection,
+    RelabelFact,
     ReplyEdit,
+    ReplyFact,
     ReplyRecord,
     ReplyView,
+    ReplyWait,
     ReviewRecord,
     SpikeAlert,
     StreamTicket,
+    TemplateRow,
+    TemplateUsage,
     TicketDetail,
     TicketDraft,
+    TicketText,
+    TrendCount,
     UserRow,
 )
 from console.store.schema import migrate
@@ -299,6 +309,7 @@ class TicketStore:
         fields = {
             "subject": draft.subject,
             "customer": draft.customer,
+            "customer_key": customer_key(draft.customer, draft.metadata),
             "order_id": draft.order_id,
             "channel": draft.channel,
             "created_at": draft.created_at,
@@ -572,16 +583,17 @@ class TicketStore:
                 "explanation": None if p[8] is None else json.loads(p[8]),
                 "text_hash": p[9],
             }
-        history: tuple[QueueRow, ...] = ()
-        if row[2]:
-            history = tuple(
-                _queue_row(r)
-                for r in self.conn.execute(
-                    f"SELECT {_QUEUE_COLUMNS} FROM tickets WHERE customer = ? AND id != ? "
-                    "ORDER BY created_ts DESC LIMIT 20",
-                    (row[2], ticket_id),
-                )
+        # the same customer's other tickets, by address or id rather than a shared name
+        # (console/store/identity.py)
+        history = tuple(
+            _queue_row(r)
+            for r in self.conn.execute(
+                f"SELECT {_QUEUE_COLUMNS} FROM tickets WHERE customer_key != '' AND "
+                "customer_key = (SELECT customer_key FROM tickets WHERE id = ?) AND id != ? "
+                "ORDER BY created_ts DESC LIMIT 20",
+                (ticket_id, ticket_id),
             )
+        )
         return TicketDetail(
             id=row[0],
             subject=row[1],
@@ -714,56 +726,68 @@ class TicketStore:
         The reply keeps the model version, the prediction and the sentiment/category shown
         when it was sent.
         """
+        self.transaction(
+            f"the reply to ticket {reply.ticket_id}",
+            lambda: self.record_reply(reply, agent, new_status),
+        )
 
-        def run() -> None:
-            stamp = now_iso()
-            detail = self.ticket(reply.ticket_id)
-            prediction = detail.prediction or {}
-            (seq,) = self.conn.execute(
-                "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?",
-                (reply.ticket_id,),
-            ).fetchone()
-            message = self.conn.execute(
-                "INSERT INTO messages (ticket_id, seq, author, body, created_at, origin) "
-                "VALUES (?, ?, 'agent', ?, ?, 'console')",
-                (reply.ticket_id, seq, reply.body, stamp),
-            )
-            self.conn.execute(
-                "INSERT INTO replies (ticket_id, body, suggestion, template_id, edit_distance, "
-                "edit_ratio, seconds_to_reply, from_scratch, agent, sent_at, message_id, "
-                "model_version, prediction_id, prediction, sentiment, category) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    reply.ticket_id,
-                    reply.body,
-                    reply.suggestion,
-                    reply.template_id,
-                    reply.edit_distance,
-                    reply.edit_ratio,
-                    reply.seconds_to_reply,
-                    int(reply.from_scratch),
-                    agent,
-                    stamp,
-                    message.lastrowid,
-                    prediction.get("model_version"),
-                    prediction.get("id"),
-                    _prediction_json(prediction) if prediction else None,
-                    detail.sentiment,
-                    detail.category,
-                ),
-            )
-            self.conn.execute(
-                "UPDATE tickets SET status = ?, status_by_agent = 1, updated_at = ? WHERE id = ?",
-                (new_status, stamp, reply.ticket_id),
-            )
-            self.audit(
-                "reply",
+    def record_reply(
+        self,
+        reply: ReplyRecord,
+        agent: str,
+        new_status: str = "pending",
+        sent_at: str | None = None,
+    ) -> None:
+        """:meth:`save_reply`'s writes inside a transaction already open (a service
+        composing a write of its own, or many replies loaded at once); ``sent_at`` (ISO 8601)
+        is when it was sent, now when None."""
+        self._require_transaction("a reply")
+        stamp = sent_at or now_iso()
+        detail = self.ticket(reply.ticket_id)
+        prediction = detail.prediction or {}
+        (seq,) = self.conn.execute(
+            "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?",
+            (reply.ticket_id,),
+        ).fetchone()
+        message = self.conn.execute(
+            "INSERT INTO messages (ticket_id, seq, author, body, created_at, origin) "
+            "VALUES (?, ?, 'agent', ?, ?, 'console')",
+            (reply.ticket_id, seq, reply.body, stamp),
+        )
+        self.conn.execute(
+            "INSERT INTO replies (ticket_id, body, suggestion, template_id, edit_distance, "
+            "edit_ratio, seconds_to_reply, from_scratch, agent, sent_at, message_id, "
+            "model_version, prediction_id, prediction, sentiment, category) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
                 reply.ticket_id,
-                {"template": reply.template_id, "edit_distance": reply.edit_distance},
+                reply.body,
+                reply.suggestion,
+                reply.template_id,
+                reply.edit_distance,
+                reply.edit_ratio,
+                reply.seconds_to_reply,
+                int(reply.from_scratch),
                 agent,
-            )
-
-        self.transaction(f"the reply to ticket {reply.ticket_id}", run)
+                stamp,
+                message.lastrowid,
+                prediction.get("model_version"),
+                prediction.get("id"),
+                _prediction_json(prediction) if prediction else None,
+                detail.sentiment,
+                detail.category,
+            ),
+        )
+        self.conn.execute(
+            "UPDATE tickets SET status = ?, status_by_agent = 1, updated_at = ? WHERE id = ?",
+            (new_status, stamp, reply.ticket_id),
+        )
+        self.audit(
+            "reply",
+            reply.ticket_id,
+            {"template": reply.template_id, "edit_distance": reply.edit_distance},
+            agent,
+        )
 
     def set_status(self, ticket_id: str, status: str, agent: str) -> None:
         def run() -> None:
@@ -790,6 +814,107 @@ class TicketStore:
             for row in self.conn.execute(
                 "SELECT c.id, c.ticket_id, c.field, c.new_value, c.text, c.language, c.agent, "
                 f"{_AUTHOR_ROLE}, c.created_at FROM corrections c ORDER BY c.id"
+            )
+        ]
+
+    # -- trends -------------------------------------------------------------------------
+    # Aggregates for the Trends dashboard and the report (console.services.trends), over the
+    # conversations created in a time range: imported labels are no conversations and are
+    # left out, and the sentiment and category that count are an agent's override over the
+    # model's, as everywhere else.
+    def trend_counts(self, edges: Sequence[float]) -> list[TrendCount]:
+        """Per bucket ``[edges[i], edges[i + 1])`` (epoch seconds) and per category, channel
+        and language: the conversations created then, how many are scored, how many are
+        negative. One indexed range query per bucket: bucket edges are local midnights (or
+        hours), which no fixed arithmetic on epoch seconds gives across a DST change."""
+        out: list[TrendCount] = []
+        for bucket, (start, end) in enumerate(itertools.pairwise(edges)):
+            cursor = self.conn.execute(
+                "SELECT COALESCE(category_override, category) AS c, channel, language, "
+                "COUNT(*), COUNT(COALESCE(sentiment_override, sentiment)), "
+                "TOTAL(COALESCE(sentiment_override, sentiment) = 'negative') "
+                "FROM tickets WHERE created_ts >= ? AND created_ts < ? AND channel != ? "
+                "GROUP BY c, channel, language",
+                (start, end, LABELS_CHANNEL),
+            )
+            out += [
+                TrendCount(bucket, c, ch, lang, int(n), int(scored), int(neg))
+                for c, ch, lang, n, scored, neg in cursor
+            ]
+        return out
+
+    def reply_waits(self, since: float, until: float) -> list[ReplyWait]:
+        """Every conversation created in ``[since, until)`` with the time of the customer's
+        first message, of the first agent message at or after it (as the reply SLA rule
+        reads them) and the account that sent that one from the console, oldest first."""
+        first_customer = _epoch_sql("MIN(julianday(m.created_at))", julian=True)
+        cursor = self.conn.execute(
+            "WITH span AS (SELECT id, created_ts, status FROM tickets "
+            "WHERE created_ts >= ? AND created_ts < ? AND channel != ?), "
+            f"firsts AS (SELECT m.ticket_id, {first_customer} AS at "
+            "FROM messages m JOIN span s ON s.id = m.ticket_id "
+            "WHERE m.author = 'customer' GROUP BY m.ticket_id), "
+            # SQLite gives a bare column beside MIN() from the row holding the minimum
+            f"answers AS (SELECT a.ticket_id, a.id AS message_id, "
+            f"MIN({_epoch_sql('a.created_at')}) AS at FROM messages a "
+            "JOIN firsts f ON f.ticket_id = a.ticket_id "
+            f"WHERE a.author = 'agent' AND {_epoch_sql('a.created_at')} >= f.at "
+            "GROUP BY a.ticket_id) "
+            "SELECT s.id, s.created_ts, s.status, f.at, r.at, "
+            "(SELECT p.agent FROM replies p WHERE p.ticket_id = s.id "
+            "AND p.message_id = r.message_id) "
+            "FROM span s LEFT JOIN firsts f ON f.ticket_id = s.id "
+            "LEFT JOIN answers r ON r.ticket_id = s.id ORDER BY s.created_ts, s.id",
+            (since, until, LABELS_CHANNEL),
+        )
+        return [ReplyWait(*row) for row in cursor]
+
+    def ticket_texts(
+        self, since: float, until: float, sentiment: str = "negative"
+    ) -> list[TicketText]:
+        """The customer's words (what the model reads) of the conversations created in
+        ``[since, until)`` whose sentiment is ``sentiment``, oldest first."""
+        cursor = self.conn.execute(
+            "SELECT t.id, t.created_ts, t.language, t.subject, m.body FROM tickets t "
+            "LEFT JOIN messages m ON m.ticket_id = t.id AND m.author = 'customer' "
+            "WHERE t.created_ts >= ? AND t.created_ts < ? AND t.channel != ? "
+            "AND COALESCE(t.sentiment_override, t.sentiment) = ? "
+            "ORDER BY t.created_ts, t.id, m.seq",
+            (since, until, LABELS_CHANNEL, sentiment),
+        )
+        out = []
+        for (tid, created, language, subject), rows in itertools.groupby(
+            cursor, key=lambda r: r[:4]
+        ):
+            bodies = [body for *_, body in rows if body is not None]
+            out.append(TicketText(tid, float(created), language, scored_text(subject, bodies)))
+        return out
+
+    def reply_facts(self, since: float, until: float) -> list[ReplyFact]:
+        """The replies sent from the console in ``[since, until)``, oldest first."""
+        at = _epoch_sql("sent_at")
+        return [
+            ReplyFact(tid, agent, template, bool(scratch), float(ratio), float(sent))
+            for tid, agent, template, scratch, ratio, sent in self.conn.execute(
+                f"SELECT ticket_id, agent, template_id, from_scratch, edit_ratio, {at} AS at "
+                "FROM replies WHERE at >= ? AND at < ? ORDER BY at, id",
+                (since, until),
+            )
+        ]
+
+    def relabel_facts(self, since: float, until: float) -> list[RelabelFact]:
+        """The corrections accounts made themselves in ``[since, until)`` (not a review's
+        decisions, not imported labels' tickets), oldest first."""
+        at = _epoch_sql("c.created_at")
+        return [
+            RelabelFact(tid, agent, field, float(made))
+            for tid, agent, field, made in self.conn.execute(
+                f"SELECT c.ticket_id, c.agent, c.field, {at} AS at FROM corrections c "
+                "JOIN tickets t ON t.id = c.ticket_id "
+                "WHERE at >= ? AND at < ? AND t.channel != ? "
+                "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id) "
+                "ORDER BY at, c.id",
+                (since, until, LABELS_CHANNEL),
             )
         ]
 
@@ -838,13 +963,14 @@ class TicketStore:
     def _flag_facts(self, ticket_id: str) -> FlagFacts | None:
         row = self.conn.execute(
             "SELECT t.channel, t.status, t.customer, t.created_ts, t.subject, t.negativity, "
-            "t.sentiment, t.category, p.probabilities "
+            "t.sentiment, t.category, p.probabilities, t.customer_key "
             "FROM tickets t LEFT JOIN predictions p ON p.id = t.prediction_id WHERE t.id = ?",
             (ticket_id,),
         ).fetchone()
         if row is None:
             return None
-        channel, status, customer, created_ts, subject, negativity, sentiment, category, probs = row
+        channel, status, customer, created_ts, subject, negativity, sentiment, category = row[:8]
+        probs, key = row[8:]
         confidence = None
         if probs is not None and sentiment is not None:
             value = json.loads(probs).get(sentiment)
@@ -877,17 +1003,17 @@ class TicketStore:
             )
         )
         previous = following = None
-        if customer:
+        if key:
             contact = (
-                "SELECT id, created_ts FROM tickets WHERE customer = ? AND id != ? "
+                "SELECT id, created_ts FROM tickets WHERE customer_key = ? AND id != ? "
                 f"AND channel != '{LABELS_CHANNEL}' AND created_ts "
             )
             before = self.conn.execute(
                 contact + "<= ? ORDER BY created_ts DESC, id LIMIT 1",
-                (customer, ticket_id, created_ts),
+                (key, ticket_id, created_ts),
             ).fetchone()
             after = self.conn.execute(
-                contact + "> ? ORDER BY created_ts, id LIMIT 1", (customer, ticket_id, created_ts)
+                contact + "> ? ORDER BY created_ts, id LIMIT 1", (key, ticket_id, created_ts)
             ).fetchone()
             previous = None if before is None else Contact(before[0], float(before[1]))
             following = None if after is None else Contact(after[0], float(after[1]))
@@ -931,12 +1057,15 @@ class TicketStore:
             if state is None:
                 continue  # the ticket is gone
             current = {
-                r: d
-                for r, d in self.conn.execute(
-                    "SELECT reason, detail FROM flags WHERE ticket_id = ?", (ticket_id,)
+                r: (d, p)
+                for r, d, p in self.conn.execute(
+                    "SELECT reason, detail, params FROM flags WHERE ticket_id = ?", (ticket_id,)
                 )
             }
-            found = {r.reason: r.detail for r in reasons}
+            found = {
+                r.reason: (r.detail, json.dumps(r.params, ensure_ascii=False, sort_keys=True))
+                for r in reasons
+            }
             gone = [r for r in current if r not in found]
             new = [r for r in found if r not in current]
             self.conn.executemany(
@@ -944,12 +1073,17 @@ class TicketStore:
                 [(ticket_id, r) for r in gone],
             )
             self.conn.executemany(
-                "UPDATE flags SET detail = ? WHERE ticket_id = ? AND reason = ?",
-                [(d, ticket_id, r) for r, d in found.items() if r in current and current[r] != d],
+                "UPDATE flags SET detail = ?, params = ? WHERE ticket_id = ? AND reason = ?",
+                [
+                    (d, p, ticket_id, r)
+                    for r, (d, p) in found.items()
+                    if r in current and current[r] != (d, p)
+                ],
             )
             self.conn.executemany(
-                "INSERT INTO flags (ticket_id, reason, detail, raised_at) VALUES (?, ?, ?, ?)",
-                [(ticket_id, r, found[r], stamp) for r in new],
+                "INSERT INTO flags (ticket_id, reason, detail, params, raised_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [(ticket_id, r, *found[r], stamp) for r in new],
             )
             status = state[0]
             if not found:
@@ -1030,12 +1164,12 @@ class TicketStore:
         agents: dict[str, list[str]] = {tid: [] for tid in found}
         for start in range(0, len(found), 500):
             chunk = json.dumps(found[start : start + 500])
-            for tid, reason, detail, raised_at in self.conn.execute(
-                "SELECT ticket_id, reason, detail, raised_at FROM flags "
+            for tid, reason, detail, raised_at, figures in self.conn.execute(
+                "SELECT ticket_id, reason, detail, raised_at, params FROM flags "
                 "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY raised_at, id",
                 (chunk,),
             ):
-                reasons[tid].append(RaisedFlag(reason, detail, raised_at))
+                reasons[tid].append(RaisedFlag(reason, detail, raised_at, _params(figures)))
             for tid, agent in self.conn.execute(
                 f"SELECT ticket_id, agent FROM ({_TICKET_AGENTS}) "
                 "WHERE ticket_id IN (SELECT value FROM json_each(?)) ORDER BY at",
@@ -1248,6 +1382,92 @@ class TicketStore:
             (by, now_iso(), alert_id),
         )
 
+    # -- reply templates ------------------------------------------------------------------
+    # The shipped templates are package data; the store keeps only supervisors' versions,
+    # which console.services.template_edits lays over them.
+    def template_revision(self) -> int:
+        """A number that grows with every write to the templates (from any process): what
+        was built from them at one revision is current while it stays the same."""
+        row = self.conn.execute("SELECT revision FROM template_revision WHERE id = 1").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def template_rows(self) -> list[TemplateRow]:
+        """Every stored template version, by id."""
+        return [
+            _template_row(r)
+            for r in self.conn.execute(f"SELECT {_TEMPLATE_COLUMNS} FROM templates ORDER BY id")
+        ]
+
+    def template_row(self, template_id: str) -> TemplateRow | None:
+        row = self.conn.execute(
+            f"SELECT {_TEMPLATE_COLUMNS} FROM templates WHERE id = ?", (template_id,)
+        ).fetchone()
+        return None if row is None else _template_row(row)
+
+    def put_template_row(
+        self,
+        template_id: str,
+        *,
+        language: str,
+        title: str,
+        body: str,
+        sentiments: Sequence[str],
+        categories: Sequence[str],
+        retired: bool,
+        updated_by: str,
+    ) -> TemplateRow:
+        """Store a template version (replacing the stored one of its id), inside a
+        transaction already open; returns it as stored."""
+        self._require_transaction("saving a template")
+        revision = self._bump_template_revision()
+        self.conn.execute(
+            f"INSERT INTO templates ({_TEMPLATE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET language = excluded.language, "
+            "title = excluded.title, body = excluded.body, sentiments = excluded.sentiments, "
+            "categories = excluded.categories, retired = excluded.retired, "
+            "revision = excluded.revision, updated_by = excluded.updated_by, "
+            "updated_at = excluded.updated_at",
+            (
+                template_id,
+                language,
+                title,
+                body,
+                json.dumps(list(sentiments)),
+                json.dumps(list(categories)),
+                int(retired),
+                revision,
+                updated_by,
+                now_iso(),
+            ),
+        )
+        row = self.template_row(template_id)
+        assert row is not None  # written just above, in this transaction
+        return row
+
+    def remove_template_row(self, template_id: str) -> bool:
+        """Drop the stored version of a template (the shipped one shows again), inside a
+        transaction already open; returns whether there was one."""
+        self._require_transaction("removing a template")
+        cursor = self.conn.execute("DELETE FROM templates WHERE id = ?", (template_id,))
+        if not cursor.rowcount:
+            return False
+        self._bump_template_revision()
+        return True
+
+    def _bump_template_revision(self) -> int:
+        self.conn.execute("UPDATE template_revision SET revision = revision + 1 WHERE id = 1")
+        return self.template_revision()
+
+    def template_usage(self) -> dict[str, TemplateUsage]:
+        """Per template id: the replies sent from it and how much agents changed them."""
+        return {
+            tid: TemplateUsage(tid, int(uses), float(ratio))
+            for tid, uses, ratio in self.conn.execute(
+                "SELECT template_id, COUNT(*), AVG(edit_ratio) FROM replies "
+                "WHERE template_id IS NOT NULL GROUP BY template_id"
+            )
+        }
+
     # -- accounts -------------------------------------------------------------------------
     def user_row(self, name: str) -> UserRow | None:
         """The account called ``name`` in any (ASCII) case, or None."""
@@ -1451,6 +1671,29 @@ class TicketStore:
             for at, actor, action, ticket_id, details, before, after in cursor
         ]
 
+    def prediction_outcomes(self, version: str, since: str | None) -> list[PredictionOutcome]:
+        """Every ticket's latest prediction by model ``version`` made at or after ``since``
+        (an ISO time; None: any time), with the last label a person gave that very
+        prediction: an agent's override, a supervisor's review decision or an imported
+        label. Tickets made by a labels import are not the queue's and are left out.
+
+        Thread: the database worker."""
+        cursor = self.conn.execute(
+            "SELECT p.ticket_id, p.id, p.label, p.category, "
+            "(SELECT c.new_value FROM corrections c WHERE c.ticket_id = p.ticket_id "
+            " AND c.prediction_id = p.id AND c.field = 'sentiment' ORDER BY c.id DESC LIMIT 1), "
+            "(SELECT c.new_value FROM corrections c WHERE c.ticket_id = p.ticket_id "
+            " AND c.prediction_id = p.id AND c.field = 'category' ORDER BY c.id DESC LIMIT 1) "
+            "FROM predictions p JOIN tickets t ON t.id = p.ticket_id "
+            "WHERE t.channel != ? AND p.id IN ("
+            " SELECT MAX(id) FROM predictions WHERE model_version = ? "
+            # julianday() reads the time zone suffix, so times written differently compare
+            " AND (? IS NULL OR julianday(scored_at) >= julianday(?)) GROUP BY ticket_id) "
+            "ORDER BY p.id",
+            (LABELS_CHANNEL, version, since, since),
+        )
+        return [PredictionOutcome(*row) for row in cursor]
+
 
 #: Who handled each ticket, and when: repliers and relabellers, not a review's decisions.
 _TICKET_AGENTS = (
@@ -1459,9 +1702,38 @@ _TICKET_AGENTS = (
     "WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.correction_id = c.id)"
 )
 
+
+def _epoch_sql(value: str, julian: bool = False) -> str:
+    """SQL for the epoch seconds (to the millisecond) of an ISO 8601 time column (naive times
+    are UTC, as in :func:`parse_time`), or of a Julian day number when ``julian``."""
+    day = value if julian else f"julianday({value})"
+    return f"ROUND(({day} - 2440587.5) * 86400.0, 3)"
+
+
 #: A correction's author's role when it was made (see :meth:`TicketStore.label_events`).
 _AUTHOR_ROLE = "COALESCE(c.author_role, 'agent')"
 _USER_COLUMNS = "name, role, password_hash, created_at, disabled, failed_logins, last_failed_at"
+
+
+_TEMPLATE_COLUMNS = (
+    "id, language, title, body, sentiments, categories, retired, revision, updated_by, updated_at"
+)
+
+
+def _template_row(row: Sequence[Any]) -> TemplateRow:
+    tid, language, title, body, sentiments, categories, retired, revision, by, at = row
+    return TemplateRow(
+        id=tid,
+        language=language,
+        title=title,
+        body=body,
+        sentiments=tuple(json.loads(sentiments)),
+        categories=tuple(json.loads(categories)),
+        retired=bool(retired),
+        revision=int(revision),
+        updated_by=by,
+        updated_at=at,
+    )
 
 
 def _user_row(row: Sequence[Any]) -> UserRow:
@@ -1504,6 +1776,15 @@ def _alert_record(row: Sequence[Any]) -> AlertRecord:
 
 def _json_or_null(value: dict[str, Any] | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _params(text: str | None) -> dict[str, Any]:
+    """A flag reason's stored figures (see :class:`FlagReason`); {} when there are none."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _epoch(value: str) -> float:

