@@ -470,26 +470,40 @@ def _reply_deadline(facts: FlagFacts, settings: FlagSettings) -> float | None:
     return facts.first_customer_at + settings.reply_sla_hours * _HOUR
 
 
+def sla_breach(
+    first_customer_at: float | None,
+    first_reply_at: float | None,
+    status: str | None,
+    sla_hours: float,
+    now: float,
+) -> float | None:
+    """The reply SLA's test, for the flag rule and the dashboard alike: the seconds the
+    customer waited when the first reply came more than ``sla_hours`` after their first
+    message, or an unsolved ticket has waited longer than that without one; else None."""
+    if first_customer_at is None or not math.isfinite(first_customer_at):
+        return None
+    if first_reply_at is not None:
+        waited = first_reply_at - first_customer_at
+        return waited if math.isfinite(waited) and waited > sla_hours * _HOUR else None
+    if status == "solved" or now <= first_customer_at + sla_hours * _HOUR:
+        return None
+    return now - first_customer_at
+
+
 def reply_sla_rule(facts: FlagFacts, settings: FlagSettings, now: float) -> FlagReason | None:
     """Fires when the first reply came more than the SLA after the customer's first
     message, or an unsolved ticket has waited longer than that without one."""
-    sla = settings.reply_sla_hours * _HOUR
-    first = facts.first_customer_at
-    if first is None or not math.isfinite(first):
+    waited = sla_breach(
+        facts.first_customer_at, facts.first_reply_at, facts.status, settings.reply_sla_hours, now
+    )
+    if waited is None:
         return None
-    if facts.first_reply_at is not None:
-        waited = facts.first_reply_at - first
-        if math.isfinite(waited) and waited > sla:
-            return _reason(
-                REPLY_SLA, replied=True, seconds=waited, sla_hours=settings.reply_sla_hours
-            )
-        return None
-    deadline = _reply_deadline(facts, settings)
-    if deadline is not None and now > deadline:
-        return _reason(
-            REPLY_SLA, replied=False, seconds=now - first, sla_hours=settings.reply_sla_hours
-        )
-    return None
+    return _reason(
+        REPLY_SLA,
+        replied=facts.first_reply_at is not None,
+        seconds=waited,
+        sla_hours=settings.reply_sla_hours,
+    )
 
 
 _Rule = Callable[[FlagFacts, FlagSettings, float], FlagReason | None]

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from console.services.flags import FlagSettings
+from console.services.flags import FlagSettings, sla_breach
 from console.store import (
     RelabelFact,
     ReplyFact,
@@ -388,14 +388,12 @@ def first_reply_wait(wait: ReplyWait) -> float | None:
 
 
 def breaches_sla(wait: ReplyWait, sla_hours: float, now: float) -> bool:
-    """The reply SLA rule's test on a conversation's times (see the module docstring)."""
-    first = wait.first_customer_at
-    if first is None or not math.isfinite(first):
-        return False
-    sla = sla_hours * _HOUR
-    if wait.first_reply_at is not None:
-        return wait.first_reply_at - first > sla
-    return wait.status != "solved" and now > first + sla
+    """The reply SLA rule's test (:func:`console.services.flags.sla_breach`) on a
+    conversation's times."""
+    return (
+        sla_breach(wait.first_customer_at, wait.first_reply_at, wait.status, sla_hours, now)
+        is not None
+    )
 
 
 def nearest_rank(values: Sequence[float], fraction: float) -> float | None:
