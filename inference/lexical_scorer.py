@@ -89,7 +89,7 @@ class LexicalScorer:
 
     def _explain(self, text: str) -> tuple[Span, ...]:
         # the uncalibrated logits: see Scorer._evidence
-        return text_occlusion_spans(text, self.negativity)
+        return text_occlusion_spans(text, self.sentiment.logits, self.layout.sentiments)
 
 
 def _load(path: Path, classes: tuple[str, ...]) -> LexicalModel:

@@ -17,9 +17,10 @@ from inference.language import detect_language
 class Span:
     """A character range of the scored text and how much it raised negativity.
 
-    ``weight`` is the drop in the log-odds of "negative" when the span is left out: positive
-    values pushed the ticket towards negative, negative values pulled it away (1.0 ≈ a factor
-    of e in the odds).
+    ``weight`` is how much the span moves the log-odds of "negative" in its sentence (the
+    mean of the drop when it is left out and the rise when it alone is put back; see
+    :mod:`inference.explain`): positive values pushed the ticket towards negative, negative
+    values pulled it away (1.0 ≈ a factor of e in the odds).
     """
 
     start: int

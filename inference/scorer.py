@@ -117,12 +117,12 @@ class Scorer:
     def _evidence(
         self, rows: Sequence[Sequence[int]], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
-        """P(negative) before calibration, which explanations measure: a temperature
+        """Sentiment scores before calibration, which explanations measure: a temperature
         divides every log-odds alike, and the spans' weight threshold was chosen on this
-        scale."""
+        scale. Scores rather than probabilities, whose float32 rounding to 1.0 would flatten
+        every variant of a confident ticket to the same log-odds."""
         sentiment, _ = self.layout.split(self._logits(rows))
-        negative = self.layout.sentiments.index("negative")
-        return softmax(self.sentiment_scores(sentiment, texts))[:, negative]
+        return self.sentiment_scores(sentiment, texts)
 
     # -- public API ----------------------------------------------------------------------
     def predict(self, texts: Sequence[str], explain: bool = False) -> list[Prediction]:
@@ -156,4 +156,4 @@ class Scorer:
         return self._explain(text, self.encoder.encode([text])[0])
 
     def _explain(self, text: str, encoded: Encoded) -> tuple[Span, ...]:
-        return occlusion_spans(text, encoded, self._evidence)
+        return occlusion_spans(text, encoded, self._evidence, self.layout.sentiments)

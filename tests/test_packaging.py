@@ -25,6 +25,7 @@ SOURCES = ("pyproject.toml", "README.md", "console", "inference", "training", "r
 RESOURCE_FILES = (
     "data/tickets_en.tsv",
     "data/tickets_zh.tsv",
+    "data/function_words.txt",
     "demo/tickets.jsonl",
     "demo/alerts_replay.jsonl",
     "flags/flags.toml",

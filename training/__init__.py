@@ -23,6 +23,7 @@ from training.corrections import (
     LabelEvent,
     corrections_to_examples,
 )
+from training.cues import CueTicket, cue_hit, cue_precision, cue_tickets
 from training.dataset import TrainingSet, build_training_set, dev_sets, tweet_sample
 from training.evaluate import evaluate, read_labelled
 from training.export import ParityReport, export_and_quantize
@@ -49,6 +50,7 @@ __all__ = [
     "BuildConfig",
     "CalibrationReport",
     "CorrectionSet",
+    "CueTicket",
     "Example",
     "GateCheck",
     "GateDecision",
@@ -69,6 +71,9 @@ __all__ = [
     "choose_blend",
     "classification_report",
     "corrections_to_examples",
+    "cue_hit",
+    "cue_precision",
+    "cue_tickets",
     "decide",
     "dev_sets",
     "evaluate",

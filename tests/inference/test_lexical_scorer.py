@@ -27,7 +27,7 @@ from inference import (
     ngram_ids,
     open_active_scorer,
 )
-from inference.explain import text_units
+from inference.explain import explanation_units
 from tests.helpers import TINY_LAYOUT
 
 BUCKETS = 256
@@ -115,17 +115,16 @@ def test_explanation_marks_the_word_that_made_a_ticket_negative(scorer: LexicalS
     assert p.explanation == spans
 
 
-def test_text_units_are_words_numbers_and_single_han_characters() -> None:
-    text = "I can't wait 3 days, 快递慢!"
-    assert [text[a:b] for a, b in text_units(text)] == [
-        "I",
-        "can't",
-        "wait",
-        "3",
-        "days",
-        "快",
-        "递",
-        "慢",
+def test_text_units_are_words_numbers_and_han_words_between_function_words() -> None:
+    text = "I can't wait 3 days, 快递慢了!"
+    assert [(text[u.start : u.end], u.function) for u in explanation_units(text)] == [
+        ("I", True),
+        ("can't", False),
+        ("wait", False),
+        ("3", False),
+        ("days", False),
+        ("快递慢", False),
+        ("了", True),
     ]
 
 
