@@ -13,9 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
-
 from inference.calibration import Calibration, read_calibration
 from inference.errors import ModelFileError
 from inference.explain import text_occlusion_spans
@@ -81,11 +78,6 @@ class LexicalScorer:
         if not text.strip():
             raise EmptyTextError("empty text: nothing to explain")
         return self._explain(text)
-
-    def negativity(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        """P(negative) before calibration."""
-        negative = self.layout.sentiments.index("negative")
-        return softmax(self.sentiment.logits(texts))[:, negative]
 
     def _explain(self, text: str) -> tuple[Span, ...]:
         # the uncalibrated logits: see Scorer._evidence

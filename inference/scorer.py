@@ -106,14 +106,6 @@ class Scorer:
         sentiment_logits, category_logits = self.layout.split(logits)
         return self.sentiment_scores(sentiment_logits, texts), category_logits
 
-    def negativity(
-        self, rows: Sequence[Sequence[int]], texts: Sequence[str]
-    ) -> npt.NDArray[np.float32]:
-        """P(negative) of token rows; ``texts`` are the same inputs as text (lexical model)."""
-        sentiment, _ = self.layout.split(self._logits(rows))
-        negative = self.layout.sentiments.index("negative")
-        return self.sentiment_probabilities(sentiment, texts)[:, negative]
-
     def _evidence(
         self, rows: Sequence[Sequence[int]], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
