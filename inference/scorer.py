@@ -83,12 +83,14 @@ class Scorer:
         self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
         """Uncalibrated sentiment scores: the transformer's log-probabilities plus the
-        lexical model's, weighted by its blend (the logits themselves without one)."""
-        if self.lexical is None or not self.lexical.blend:
+        lexical model's, weighted by the blend of each text's language (the logits themselves
+        without one)."""
+        if self.lexical is None or not self.lexical.blends:
             return sentiment_logits
         log_p = np.log(softmax(sentiment_logits))
         log_q = np.log(softmax(self.lexical.logits(texts)))
-        return np.asarray(log_p + self.lexical.blend * log_q, dtype=np.float32)
+        weights = self.lexical.blend_weights(texts)[:, None]
+        return np.asarray(log_p + weights * log_q, dtype=np.float32)
 
     def sentiment_probabilities(
         self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]

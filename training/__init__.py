@@ -29,7 +29,7 @@ from training.evaluate import evaluate, read_labelled
 from training.export import ParityReport, export_and_quantize
 from training.finetune import TrainingArguments, TrainResult, finetune
 from training.gate import GateCheck, GateDecision, GatePolicy, decide, gate_metrics, gold_sets
-from training.lexical import choose_blend, train_lexical
+from training.lexical import BlendChoice, choose_blend, train_lexical
 from training.metrics import (
     classification_report,
     roc_auc,
@@ -47,6 +47,7 @@ from training.retrain import (
 from training.tweets import tweet_examples
 
 __all__ = [
+    "BlendChoice",
     "BuildConfig",
     "CalibrationReport",
     "CorrectionSet",

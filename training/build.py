@@ -37,7 +37,7 @@ from training.evaluate import MemoScorer, evaluate
 from training.export import ParityReport, export_and_quantize
 from training.finetune import Progress, TrainingArguments, TrainResult, finetune
 from training.gate import gate_metrics
-from training.lexical import choose_blend, train_lexical
+from training.lexical import BlendChoice, choose_blend, train_lexical
 from training.tweets import tweet_examples
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,7 @@ def build_model(root: Path, config: BuildConfig, progress: Progress | None = Non
             "onnx_parity": made.parity.__dict__,
             "size_bytes_int8": (work / "onnx" / "model_quantized.onnx").stat().st_size,
             "size_bytes_lexical": (work / LEXICAL_FILE).stat().st_size,
-            "lexical_blend": {"weight": made.blend, "dev_correct": made.blend_scores},
+            "lexical_blend": made.blend.to_dict(),
             GOLD_METRICS: gate_metrics(scorer, ()),
         }
         manifest = Manifest(
@@ -160,8 +160,7 @@ def build_model(root: Path, config: BuildConfig, progress: Progress | None = Non
 class TrainedVersion:
     training: TrainResult
     parity: ParityReport
-    blend: float
-    blend_scores: dict[str, float]
+    blend: BlendChoice
     #: the manifest's ``calibration`` entry (see :mod:`training.calibration`)
     calibration: dict[str, Any] = field(default_factory=dict)
     #: int8 against fp32 agreement and scoring speed, measured on the finished folder
@@ -185,12 +184,8 @@ def train_version(
     parity = export_and_quantize(work, layout)
     emit({"stage": "lexical", "event": "start"})
     lexical = train_lexical(lexical_examples, layout.sentiments, seed=args.seed)
-    blend, blend_scores = choose_blend(
-        Scorer(work, backend="onnx-int8"),
-        lexical,
-        dev_sets(),
-    )
-    replace(lexical, blend=blend).save(work / LEXICAL_FILE)
+    blend = choose_blend(Scorer(work, backend="onnx-int8"), lexical, dev_sets())
+    blend.apply(lexical).save(work / LEXICAL_FILE)
     # Calibrated last, on the model as it is served: the n-gram blend sharpens what the
     # transformer alone would say, and the int8 weights are what the queue scores with.
     calibration = calibrate_folder(work)
@@ -198,7 +193,7 @@ def train_version(
         "int8_fp32_agreement": int8_agreement(work),
         "speed": scoring_speed(Scorer(work, backend="onnx-int8")),
     }
-    return TrainedVersion(result, parity, blend, blend_scores, calibration.to_dict(), serving)
+    return TrainedVersion(result, parity, blend, calibration.to_dict(), serving)
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:

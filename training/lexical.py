@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from inference import LexicalModel, Scorer, ngram_ids, softmax
+from inference import LexicalModel, Scorer, detect_language, ngram_ids, softmax
 from training.corpora import Example
-from training.metrics import sentiment_metrics
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +65,41 @@ def train_lexical(
     )
 
 
+@dataclass(frozen=True)
+class BlendChoice:
+    """The blend weights a build chose: ``weight`` for texts of no language of their own,
+    ``languages`` per detected language, and the correct dev predictions per weight that
+    chose them (``"all"`` pools every dev row)."""
+
+    weight: float
+    languages: dict[str, float]
+    dev_correct: dict[str, dict[str, float]]
+
+    def apply(self, lexical: LexicalModel) -> LexicalModel:
+        return replace(lexical, blend=self.weight, language_blends=dict(self.languages))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weight": self.weight, "languages": self.languages, "dev_correct": self.dev_correct}
+
+
+def _best(totals: dict[float, float]) -> float:
+    return max(BLEND_GRID, key=lambda w: (round(totals[w], 6), -w))
+
+
 def choose_blend(
     scorer: Scorer, lexical: LexicalModel, dev_sets: Sequence[Sequence[Example]]
-) -> tuple[float, dict[str, float]]:
-    """The grid weight with the most correct dev predictions (each set scored as ``eval``
-    would: binary sets by P(neg) vs P(pos)), and the correct count per weight."""
+) -> BlendChoice:
+    """Per language (as :func:`inference.detect_language` reads each text, the way the scorer
+    will), the grid weight with the most correct dev predictions, each set scored as
+    ``eval`` would (binary sets by P(neg) vs P(pos)); the weight pooled over every row
+    serves languages without dev rows."""
     if scorer.lexical is not None:
         raise ValueError("choose_blend needs the transformer alone (a scorer without lexical)")
-    totals = dict.fromkeys(BLEND_GRID, 0.0)
+    totals: dict[str, dict[float, float]] = {"all": dict.fromkeys(BLEND_GRID, 0.0)}
     for examples in dev_sets:
         texts = [e.text for e in examples]
         gold = [e.label or "" for e in examples]
+        languages = [detect_language(t) for t in texts]
         transformer = np.log(
             np.asarray(
                 [[p.probabilities[c] for c in lexical.classes] for p in scorer.predict(texts)],
@@ -82,13 +107,26 @@ def choose_blend(
             )
         )
         ngram = np.log(softmax(lexical.logits(texts)))
+        # a binary set is scored on P(neg) vs P(pos), as eval scores it, so a three-class
+        # model is not counted wrong for a "neutral" that set never asks for
+        columns = (
+            [lexical.classes.index("negative"), lexical.classes.index("positive")]
+            if set(gold) <= {"negative", "positive"}
+            else list(range(len(lexical.classes)))
+        )
+        gold_index = np.asarray([lexical.classes.index(g) if g else -1 for g in gold])
         for weight in BLEND_GRID:
-            blended = softmax(np.asarray(transformer + weight * ngram, dtype=np.float32))
-            probabilities = [
-                dict(zip(lexical.classes, map(float, row), strict=True)) for row in blended
-            ]
-            report = sentiment_metrics(gold, probabilities)
-            totals[weight] += float(report["accuracy"] or 0.0) * len(examples)
-    best = max(BLEND_GRID, key=lambda w: (round(totals[w], 6), -w))
-    log.info("lexical blend weight %.2f (dev correct per weight: %s)", best, totals)
-    return best, {str(w): round(v, 1) for w, v in totals.items()}
+            scores = (transformer + weight * ngram)[:, columns]
+            right = np.asarray(columns)[scores.argmax(axis=1)] == gold_index
+            for r, language in zip(right, languages, strict=True):
+                totals.setdefault(language, dict.fromkeys(BLEND_GRID, 0.0))[weight] += float(r)
+                totals["all"][weight] += float(r)
+    choice = BlendChoice(
+        weight=_best(totals["all"]),
+        languages={lang: _best(t) for lang, t in totals.items() if lang not in ("all", "other")},
+        dev_correct={
+            lang: {str(w): round(v, 1) for w, v in t.items()} for lang, t in totals.items()
+        },
+    )
+    log.info("lexical blend weights %s, elsewhere %.2f", choice.languages, choice.weight)
+    return choice

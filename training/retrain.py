@@ -246,7 +246,7 @@ def retrain(
             metrics={
                 GOLD_METRICS: challenger_metrics,
                 "onnx_parity": made.parity.__dict__,
-                "lexical_blend": {"weight": made.blend, "dev_correct": made.blend_scores},
+                "lexical_blend": made.blend.to_dict(),
                 "training": made.training.__dict__,
                 **made.serving,
                 "gate_decision": {

@@ -9,13 +9,16 @@ from inference import LEXICAL_FILE, SENTIMENTS, LexicalModel, ModelFileError, Sc
 from inference.lexical import MAX_CHARS, text_window
 
 
-def _model(blend: float = 1.0, buckets: int = 64) -> LexicalModel:
+def _model(
+    blend: float = 1.0, buckets: int = 64, languages: dict[str, float] | None = None
+) -> LexicalModel:
     rng = np.random.default_rng(0)
     return LexicalModel(
         weights=rng.normal(size=(buckets, 3)).astype(np.float32),
         bias=np.zeros(3, np.float32),
         classes=SENTIMENTS,
         blend=blend,
+        language_blends=languages or {},
     )
 
 
@@ -45,7 +48,36 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     model.save(tmp_path / LEXICAL_FILE)
     loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
     assert loaded.classes == SENTIMENTS and loaded.blend == 0.5
+    assert loaded.language_blends == {}
     np.testing.assert_allclose(loaded.weights, model.weights, atol=2e-3)  # stored as float16
+
+
+def test_language_weights_round_trip(tmp_path: Path) -> None:
+    _model(blend=0.25, languages={"zh": 1.5, "en": 0.0}).save(tmp_path / LEXICAL_FILE)
+    loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
+    assert loaded.language_blends == {"zh": 1.5, "en": 0.0} and loaded.blend == 0.25
+    assert loaded.blends
+
+
+def test_a_folder_from_before_language_weights_still_loads(tmp_path: Path) -> None:
+    model = _model(blend=0.5)
+    with (tmp_path / LEXICAL_FILE).open("wb") as handle:
+        np.savez(
+            handle,
+            weights=model.weights.astype(np.float16),
+            bias=model.bias,
+            classes=np.asarray(model.classes),
+            blend=np.float32(0.5),
+        )
+    loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
+    assert loaded.blend == 0.5 and loaded.language_blends == {}
+    assert list(loaded.blend_weights(["好评", "great"])) == [0.5, 0.5]
+
+
+def test_a_negative_language_weight_is_a_clear_error(tmp_path: Path) -> None:
+    _model(languages={"zh": -1.0}).save(tmp_path / LEXICAL_FILE)
+    with pytest.raises(ModelFileError, match="for zh must be >= 0"):
+        LexicalModel.load(tmp_path / LEXICAL_FILE)
 
 
 @pytest.mark.parametrize("content", [b"", b"PK\x03\x04 not a zip", b"\x00" * 100])
@@ -66,6 +98,16 @@ def test_scorer_blends_the_lexical_model(tiny_model: Path) -> None:
         assert sum(b.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
         assert b.probabilities != pytest.approx(a.probabilities)
         assert b.category_probabilities == pytest.approx(a.category_probabilities)
+
+
+def test_scorer_blends_each_text_by_its_language(tiny_model: Path) -> None:
+    texts = ["质量太差了，垃圾", "terrible broken"]
+    alone = Scorer(tiny_model, backend="torch-cpu").predict(texts)
+    _model(blend=1.0, languages={"zh": 0.0}).save(tiny_model / LEXICAL_FILE)
+    blended = Scorer(tiny_model, backend="torch-cpu").predict(texts)
+    # Chinese is weighted 0: the transformer alone; English falls back to the pooled 1.0
+    assert blended[0].probabilities == pytest.approx(alone[0].probabilities, abs=1e-5)
+    assert blended[1].probabilities != pytest.approx(alone[1].probabilities)
 
 
 def test_scorer_refuses_a_lexical_model_for_other_classes(tiny_model: Path) -> None:

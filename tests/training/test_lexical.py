@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +32,28 @@ def test_choose_blend_picks_a_grid_weight_and_reports_each(tiny_model: Path) -> 
     model = train_lexical(TOY, SENTIMENTS, buckets=1 << 12, epochs=40, learning_rate=0.1)
     scorer = Scorer(tiny_model, backend="torch-cpu")
     labelled = [e for e in TOY if e.label]
-    weight, correct = choose_blend(scorer, model, [labelled])
-    assert weight in BLEND_GRID
+    choice = choose_blend(scorer, model, [labelled])
+    assert choice.weight in BLEND_GRID
+    assert set(choice.dev_correct) == {"all", "en", "zh"}
+    correct = choice.dev_correct["all"]
     assert set(correct) == {str(w) for w in BLEND_GRID}
     # the random tiny transformer knows nothing; the n-grams fit the toy set, so they win
-    assert weight > 0 and correct[str(weight)] == len(labelled)
-    assert np.isclose(max(correct.values()), correct[str(weight)])
+    assert choice.weight > 0 and correct[str(choice.weight)] == len(labelled)
+    assert np.isclose(max(correct.values()), correct[str(choice.weight)])
+
+
+def test_choose_blend_weighs_each_language_on_its_own_rows(tiny_model: Path) -> None:
+    # n-grams taught the opposite of the truth in English: blending them can only lose
+    # English rows, so English keeps the transformer alone while Chinese still blends
+    flipped = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
+    taught = [
+        replace(e, label=flipped[e.label]) if e.lang == "en" and e.label else e for e in TOY
+    ]
+    model = train_lexical(taught, SENTIMENTS, buckets=1 << 12, epochs=40, learning_rate=0.1)
+    labelled = [e for e in TOY if e.label and e.label != "neutral"]
+    choice = choose_blend(Scorer(tiny_model, backend="torch-cpu"), model, [labelled])
+    assert choice.languages["en"] == 0.0
+    assert choice.languages["zh"] > 0
+    served = choice.apply(model)
+    weights = served.blend_weights(["质量太差了", "terrible broken awful", "Привет"])
+    assert list(weights) == [choice.languages["zh"], 0.0, choice.weight]
