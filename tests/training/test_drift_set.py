@@ -1,6 +1,6 @@
-"""The drift set in ``resources/drift/`` (sarcasm, shop slang, a new complaint type) is well
-formed, and its held-out part measures generalisation: no held-out text repeats a correction,
-and no text is one the models are evaluated on."""
+"""The drift set in ``resources/drift/`` (sarcasm, slang, the shop's own terms, a new complaint
+type) is well formed, and its held-out part measures generalisation: no held-out text repeats a
+correction, and no text is one the models are evaluated on."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from training.corpora import evaluation_texts
 
 SPLITS = ("corrections", "held_out")
 FIELDS = {"id", "text", "label", "category", "language", "kind"}
-KINDS = {"sarcasm", "slang", "new-complaint"}
+KINDS = {"sarcasm", "slang", "shop-term", "new-complaint"}
 ID = re.compile(r"^drift-(zh|en)-\d{4}$")
 
 
@@ -60,8 +60,11 @@ def test_languages_kinds_and_labels_are_balanced(split: str) -> None:
         assert {row["kind"] for row in mine} == KINDS
         labels = Counter(row["label"] for row in mine)
         assert set(labels) == set(SENTIMENTS)
-        # Mostly the errors (negative), but not so many that "always negative" wins.
-        assert 0.6 <= labels["negative"] / len(mine) <= 0.85
+        # The default model's errors run both ways (positive slang and mock complaints read as
+        # negative, praise-wrapped complaints and shop terms read as positive or neutral), so
+        # no label is a majority and a model that always answers one label stays below half.
+        for label in SENTIMENTS:
+            assert 0.15 <= labels[label] / len(mine) <= 0.5, (language, labels)
 
 
 def test_ids_and_texts_are_unique_across_both_files() -> None:
