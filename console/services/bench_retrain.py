@@ -5,8 +5,7 @@ the packaged drift set (``resources/drift``: sarcasm, slang, the shop's own term
 complaint type in Chinese and English, which the default model gets wrong) as tickets, stores
 the labels of its correction part as a supervisor's, retrains, and compares the models on the
 drift set's held-out part and on the gold set. A second run labels the same tickets
-deliberately wrong
-(each sentiment flipped) and must be refused by the gate.
+deliberately wrong (each sentiment flipped) and must be refused by the gate.
 
 Targets: held-out accuracy up by at least 20 points, gold macro-F1 down by no more than the
 gate's tolerance, the right run promoted and the wrong one refused.
