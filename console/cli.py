@@ -180,9 +180,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Store the labels of a JSONL or CSV file as corrections by --user, which "
         "any account may do; they count with its role (a supervisor's outrank an agent's). "
         "Each row has `id` (a stored ticket) or `text`, and `label` (negative, neutral, "
-        "positive) and/or `category`; a CSV needs a `text` column, which may be empty on rows "
-        "with an id. A text without a ticket is kept on a ticket made for it, which the queue "
-        "shows as a solved ticket of channel 'labels'.",
+        "positive) and/or `category`; in a CSV the `text` column may be left out, or empty on "
+        "rows with an id. A text without a ticket is kept on a ticket made for it, which the "
+        "queue shows as a solved ticket of channel 'labels'.",
     )
     labels_import.add_argument("file", type=Path)
     labels_export = labels_sub.add_parser(
@@ -801,9 +801,16 @@ def _read_password(from_stdin: bool, whose: str, confirm: bool = False) -> str:
         return line.rstrip("\r\n")
     import getpass
 
-    password = getpass.getpass(f"Password of {whose}: ")
-    if confirm and getpass.getpass(f"Repeat the password of {whose}: ") != password:
-        raise SentideskError("the two passwords differ; nothing was changed")
+    try:
+        password = getpass.getpass(f"Password of {whose}: ")
+        if confirm and getpass.getpass(f"Repeat the password of {whose}: ") != password:
+            raise SentideskError("the two passwords differ; nothing was changed")
+    except EOFError:
+        # Ctrl-D at the prompt, or a script without a terminal that forgot the flag
+        raise SentideskError(
+            f"no password was typed for {whose} (input ended); scripts pass it on stdin "
+            "with --password-stdin"
+        ) from None
     return password
 
 

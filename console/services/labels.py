@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.services.accounts import Account, PermissionDenied, require_supervisor
+from console.services.accounts import (
+    Account,
+    PermissionDenied,
+    require_supervisor,
+    still_supervisor,
+)
 from console.store import (
     MAX_ID_CHARS,
     MAX_TEXT_CHARS,
@@ -95,8 +100,8 @@ def _draft(where: str, fields: dict[str, Any], text: str) -> LabelDraft:
 
 
 def import_labels(store: TicketStore, account: Account, path: Path) -> LabelImportReport:
-    """Store the labels of ``path`` (JSONL, or CSV with a ``text`` column) as corrections by
-    ``account``, all in one transaction, audited once.
+    """Store the labels of ``path`` (JSONL, or CSV) as corrections by ``account``, all in one
+    transaction, audited once.
 
     A row that cannot be read or checked is refused with its line and reason; the other rows
     are stored. A row with an ``id`` labels that stored ticket; when no ticket has that id, its
@@ -204,12 +209,15 @@ def export_labels(store: TicketStore, account: Account, out: Path) -> int:
         temp = _write(records, out, as_csv=out.suffix.lower() == ".csv")
     except OSError as exc:
         raise SentideskError(f"cannot write {out}: {exc.strerror or exc}") from exc
+
+    def audit() -> None:
+        # a supervisor disabled or demoted by another console since logging in takes nothing
+        still_supervisor(store, account, EXPORTING_LABELS)
+        store.audit("labels_export", None, {"file": out.name, "rows": len(records)}, account.name)
+
     try:
         store.transaction(
-            f"the audit of the label export to {out.name} (no file was written)",
-            lambda: store.audit(
-                "labels_export", None, {"file": out.name, "rows": len(records)}, account.name
-            ),
+            f"the audit of the label export to {out.name} (no file was written)", audit
         )
         os.replace(temp, out)
     except OSError as exc:

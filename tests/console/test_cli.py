@@ -617,6 +617,25 @@ def test_user_add_asks_twice_when_reading_a_prompt(
     assert main(["user", "add", "ann", "--role", "supervisor"]) == 0
 
 
+def test_a_prompt_whose_input_ends_says_how_scripts_pass_the_password(
+    accounts: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def no_input(prompt: str = "") -> str:
+        raise EOFError  # Ctrl-D, or stdin at its end without a terminal
+
+    monkeypatch.setattr(getpass, "getpass", no_input)
+    out = tmp_path / "out.jsonl"
+    assert main(["labels", "export", "--out", str(out), "--user", "ann"]) == 2
+    assert capsys.readouterr().err == (
+        "sentidesk: error: no password was typed for ann (input ended); scripts pass it on "
+        "stdin with --password-stdin\n"
+    )
+    assert not out.exists()
+
+
 def test_labels_import_with_password_stdin_then_export(
     accounts: None,
     isolated_data_dir: Path,

@@ -170,6 +170,21 @@ def test_only_a_supervisor_exports(store: TicketStore, bob: Account, tmp_path: P
     assert not [r for r in store.rows("audit") if r["action"] == "labels_export"]
 
 
+def test_a_supervisor_disabled_meanwhile_exports_nothing(
+    store: TicketStore, ann: Account, bob: Account, tmp_path: Path
+) -> None:
+    store.import_tickets([draft("T1", "where is my parcel")], "test")
+    import_labels(store, bob, jsonl(tmp_path / "in.jsonl", {"id": "T1", "label": "negative"}))
+    # disabled by another console after ann logged in: her Account still says supervisor
+    store.conn.execute("UPDATE users SET disabled = 1 WHERE name = 'ann'")
+    out = tmp_path / "labels.jsonl"
+    with pytest.raises(PermissionDenied, match="ann is no longer an enabled supervisor"):
+        export_labels(store, ann, out)
+    assert not out.exists()
+    assert list(tmp_path.glob(".labels.jsonl.*")) == []  # nor its temporary file
+    assert not [r for r in store.rows("audit") if r["action"] == "labels_export"]
+
+
 def test_a_csv_export_never_holds_a_formula_and_imports_back_unchanged(
     store: TicketStore, ann: Account, tmp_path: Path
 ) -> None:
@@ -244,3 +259,31 @@ def test_a_csv_of_ids_and_labels_needs_no_text_column(
     report = import_labels(store, bob, path)
     assert report.imported == 1 and report.unknown_ids == ("T9",)
     assert events(store) == [("T1", "where is my parcel", "sentiment", "negative", "bob", "agent")]
+
+
+def test_the_command_takes_a_csv_of_ids_and_labels_as_its_help_says(
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import io
+    import sys
+
+    from console.cli import main
+    from console.services.desk import open_store
+
+    with pytest.raises(SystemExit):
+        main(["labels", "import", "--help"])
+    assert "the `text` column may be left out" in " ".join(capsys.readouterr().out.split())
+    store = open_store(isolated_data_dir)
+    try:
+        add_user(store, "ann", "supervisor", "supervisor-pass", None)
+        store.import_tickets([draft("T1", "where is my parcel")], "test")
+    finally:
+        store.close()
+    path = tmp_path / "ids.csv"
+    path.write_text("id,label\nT1,negative\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("supervisor-pass\n"))
+    assert main(["labels", "import", str(path), "--user", "ann", "--password-stdin"]) == 0
+    assert "1 labels imported, 0 rejected" in capsys.readouterr().out
