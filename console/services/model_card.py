@@ -27,6 +27,7 @@ from inference import (
     SentimentScorer,
     read_calibration,
 )
+from inference.base import base_model_name
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ def model_card(
     speed = manifest.metrics.get("speed")
     return ModelCard(
         version=version,
-        base_model=manifest.base_model,
+        base_model=base_model_name(manifest.base_model),
         created=manifest.created,
         parent=manifest.parent,
         active=version == active,

@@ -278,7 +278,9 @@ def report_html(
                 ],
             )
             if found
-            else "<p>No phrase stands out.</p>",
+            else "<p>No phrase stands out.</p>"
+            if phrases.before.get(lang, 0)
+            else "<p>No negative conversations in the weeks before to compare with.</p>",
         ]
     parts += [
         "<h2>Team</h2>",
@@ -345,8 +347,24 @@ def report_html(
     return "\n".join(p for p in parts if p) + "\n"
 
 
+def _new_file_mode() -> int:
+    """The mode an ordinary new file gets here: 0o666 less the process's umask (read from
+    /proc where there is one, without changing it: other threads may be creating files),
+    else 0o644."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o644
+
+
 def _temp_beside(out: Path, text: str) -> Path:
-    """``text`` in a temporary file next to ``out``, flushed to disk."""
+    """``text`` in a temporary file next to ``out``, flushed to disk, with the mode of an
+    ordinary new file (mkstemp's are for the owner only, and a report is made to be read
+    by others)."""
     if out.is_dir():
         raise SentideskError(f"cannot write {out}: it is a folder")
     try:
@@ -355,6 +373,7 @@ def _temp_beside(out: Path, text: str) -> Path:
         raise SentideskError(f"cannot write {out}: {exc.strerror or exc}") from exc
     temp = Path(name)
     try:
+        os.chmod(temp, _new_file_mode())
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()

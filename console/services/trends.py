@@ -530,6 +530,10 @@ def driving_phrases(
     phraser = PHRASERS[language]
     docs = [(t.ticket_id, phraser(t.text)) for t in this_week if t.language == language]
     old = [phraser(t.text) for t in before if t.language == language]
+    if not old:
+        # nothing to stand out against: every phrase would score about 0 and the list
+        # would be this week's word count (a new store's, say)
+        return ()
     counts_this: Counter[str] = Counter()
     for _, found in docs:
         counts_this.update(found)

