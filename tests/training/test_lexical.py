@@ -46,9 +46,7 @@ def test_choose_blend_weighs_each_language_on_its_own_rows(tiny_model: Path) -> 
     # n-grams taught the opposite of the truth in English: blending them can only lose
     # English rows, so English keeps the transformer alone while Chinese still blends
     flipped = {"negative": "positive", "positive": "negative", "neutral": "neutral"}
-    taught = [
-        replace(e, label=flipped[e.label]) if e.lang == "en" and e.label else e for e in TOY
-    ]
+    taught = [replace(e, label=flipped[e.label]) if e.lang == "en" and e.label else e for e in TOY]
     model = train_lexical(taught, SENTIMENTS, buckets=1 << 12, epochs=40, learning_rate=0.1)
     labelled = [e for e in TOY if e.label and e.label != "neutral"]
     choice = choose_blend(Scorer(tiny_model, backend="torch-cpu"), model, [labelled])
