@@ -31,6 +31,7 @@ from inference.inputs import read_rows
 
 if TYPE_CHECKING:
     from console.services.accounts import Account
+    from console.services.retrain import RetrainError
     from console.store import TicketStore
 
 log = logging.getLogger(__name__)
@@ -956,17 +957,8 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
         except RetrainError as exc:
             bar.close()
             if args.json_out:
-                failed: dict[str, object] = {
-                    "champion": ModelRegistry(models_dir(root)).active_version(),
-                    "challenger": None,
-                    "promoted": False,
-                    "reasons": [str(exc)],
-                    "metrics": {},
-                    "seconds": round(time.perf_counter() - started, 1),
-                    "corrections": None,
-                    "error": str(exc),
-                }
-                _write_json(args.json_out, failed)
+                seconds = round(time.perf_counter() - started, 1)
+                _write_json(args.json_out, _failed_retrain(exc, root, seconds))
             raise
     finally:
         bar.close()
@@ -975,6 +967,28 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
     if args.json_out:
         _write_json(args.json_out, outcome.to_dict())
     return 0
+
+
+def _failed_retrain(exc: RetrainError, root: Path, seconds: float) -> dict[str, object]:
+    """The ``retrain --json`` report of a retrain that failed: the same keys as a finished
+    one, with what is known filled in (the counts once corrections were collected, the
+    comparison when training finished but its verdict could not be applied)."""
+    active = ModelRegistry(models_dir(root)).active_version()
+    if exc.result is not None:
+        report: dict[str, object] = {**exc.result.to_dict(), "seconds": seconds}
+    else:
+        plan = exc.plan
+        report = {
+            "champion": active,
+            "challenger": None,
+            "promote": False,
+            "reasons": [str(exc)],
+            "metrics": {},
+            "seconds": seconds,
+            "corrections": None if plan is None else plan.corrections,
+            "held_out": None if plan is None else plan.held_out,
+        }
+    return report | {"promoted": False, "active": active, "error": str(exc)}
 
 
 def _cmd_bench_retrain(args: argparse.Namespace, root: Path) -> int:

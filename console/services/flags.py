@@ -176,6 +176,7 @@ _SCHEMA: dict[str, dict[str, tuple[_Check, str]]] = {
         "baseline_half_life_hours": (_positive, "a number above 0"),
         "min_volume": (_count, "a whole number of at least 1"),
         "significance": (_probability, "a number between 0 and 1 (exclusive)"),
+        "overall_significance": (_probability, "a number between 0 and 1 (exclusive)"),
         "min_lift": _FRACTION,
         "cooldown_hours": (_positive, "a number above 0"),
     },

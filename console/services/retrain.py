@@ -57,7 +57,15 @@ STDERR_TAIL_LINES = 20
 
 
 class RetrainError(SentideskError):
-    """The retrain failed or was cancelled; nothing was changed."""
+    """The retrain failed or was cancelled; the active model did not change.
+
+    ``plan`` is set once the corrections were collected (their counts are known), and
+    ``result`` when training finished but its verdict could not be applied (the challenger
+    is then in the model history), so a report of the failure can say as much as it knows.
+    """
+
+    plan: RetrainPlan | None = None
+    result: RetrainResult | None = None
 
 
 class Promotion(StrEnum):
@@ -425,6 +433,7 @@ def run_retrain(
     except (RetrainError, OSError) as exc:
         failure = RetrainError(f"could not start the training process: {exc}")
         error = exc if isinstance(exc, RetrainError) else failure
+        error.plan = plan
         finish_retrain(store, plan, None, promotion, failure=str(error))
         raise error from exc
     except BaseException:
@@ -433,6 +442,14 @@ def run_retrain(
             process.cancel()
         plan.corrections_file.unlink(missing_ok=True)
         raise
-    outcome = finish_retrain(store, plan, result, promotion)
+    try:
+        outcome = finish_retrain(store, plan, result, promotion)
+    except SentideskError as exc:
+        # e.g. the supervisor was disabled by another console while the model trained
+        unapplied = RetrainError(
+            f"the retrain finished, but its verdict could not be applied: {exc}"
+        )
+        unapplied.plan, unapplied.result = plan, result
+        raise unapplied from exc
     assert outcome is not None
     return outcome

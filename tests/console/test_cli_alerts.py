@@ -28,6 +28,7 @@ window_hours = 3
 min_volume = 1
 min_lift = 0
 significance = 0.999
+overall_significance = 0.999
 cooldown_hours = 0.5
 """
 

@@ -39,7 +39,8 @@ SETTINGS = AlertSettings(
     window_hours=2,
     baseline_half_life_hours=72,
     min_volume=12,
-    significance=0.0003,
+    significance=0.0005,
+    overall_significance=0.00001,
     min_lift=0.15,
     cooldown_hours=12,
 )
@@ -86,7 +87,7 @@ def test_a_spike_is_found_early_with_its_window_and_tickets() -> None:
     assert start < alert.fired_at <= start + 4 * HOUR
     assert alert.window_end == alert.fired_at
     assert alert.window_end - alert.window_start == pytest.approx(2 * HOUR)
-    assert alert.share - alert.baseline >= 0.15 and alert.p_value <= 0.0003
+    assert alert.share - alert.baseline >= 0.15 and alert.p_value <= SETTINGS.significance
     assert 0.15 < alert.baseline < 0.27
     # the tickets behind it are the window's negative ones
     by_id = {t.id: t for t in ticks}
@@ -132,6 +133,17 @@ def test_categories_are_watched_apart_and_together() -> None:
     merged = sorted(calm + spiky, key=lambda t: t.at)
     categories = {a.category for a in detect(merged, SETTINGS)}
     assert "logistics" in categories and "quality" not in categories
+
+
+def test_the_overall_series_is_held_to_its_own_level() -> None:
+    # one category only: the overall series sees exactly the logistics tickets
+    ticks = stream(10, 6, 0.2, spike=(200, 4, 2, 0.6), seed=8)
+    same = dataclasses.replace(SETTINGS, overall_significance=SETTINGS.significance)
+    assert {a.category for a in detect(ticks, same)} == {"logistics", ALL}
+    strict = dataclasses.replace(SETTINGS, overall_significance=1e-12)
+    assert [a.category for a in detect(ticks, strict)] == ["logistics"]
+    lax = dataclasses.replace(SETTINGS, significance=1e-12, overall_significance=0.001)
+    assert [a.category for a in detect(ticks, lax)] == [ALL]
 
 
 def test_switched_off_it_raises_nothing() -> None:
@@ -261,10 +273,11 @@ def test_the_stream_counts_an_agents_override_over_the_model(store: TicketStore)
 
 def test_check_alerts_stores_a_recent_incident_once(store: TicketStore) -> None:
     ticks = stream(6, 6, 0.2, spike=(140, 4, 2, 0.7), seed=9)
-    fill(store, ticks)
     expected = detect(ticks, SETTINGS)
     assert expected
     now = expected[0].fired_at + 600
+    # a live store holds no tickets from after the check
+    fill(store, [t for t in ticks if t.at <= now])
     new = check_alerts(store, SETTINGS, now=lambda: now)
     assert [r.alert.category for r in new] == [a.category for a in expected if a.fired_at < now]
     # times went through the store's ISO text: equal to the microsecond

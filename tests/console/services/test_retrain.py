@@ -6,6 +6,7 @@ import io
 import json
 import sys
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -261,3 +262,107 @@ def test_a_correction_file_left_by_a_killed_console_is_removed_a_day_later(
     _label(store, ann, tmp_path)
     plan = prepare_retrain(store, isolated_data_dir, ann)
     assert not old.exists() and recent.exists() and plan.corrections_file.exists()
+
+
+class _FakeProcess:
+    """Stands in for the training subprocess: what it returns is the point of these tests,
+    not training (the integration tests above run the real process)."""
+
+    outcome: ClassVar[RetrainResult | RetrainError | None] = None
+    before_result: ClassVar[list[object]] = []
+
+    def __init__(self, plan: object) -> None:
+        self.plan = plan
+
+    def result(self, on_event: object = None) -> RetrainResult:
+        for step in self.before_result:
+            assert callable(step)
+            step()
+        assert self.outcome is not None
+        if isinstance(self.outcome, RetrainError):
+            raise self.outcome
+        return self.outcome
+
+    def cancel(self) -> None:
+        pass
+
+
+def _retrain_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, dict[str, Any]]:
+    out = tmp_path / "retrain.json"
+    monkeypatch.setattr(sys, "stdin", io.StringIO("ann-password\n"))
+    status = main(["retrain", "--user", "ann", "--password-stdin", "--json", str(out)])
+    return status, json.loads(out.read_text("utf-8"))
+
+
+def _data_dir_store(isolated_data_dir: Path) -> tuple[TicketStore, Account]:
+    """The data directory's own store (the one the command opens) with supervisor ann."""
+    store = open_store(isolated_data_dir)
+    return store, add_user(store, "ann", "supervisor", "ann-password", None)
+
+
+def test_a_failed_retrain_reports_the_corrections_it_had(
+    isolated_data_dir: Path,
+    active_model: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, ann = _data_dir_store(isolated_data_dir)
+    _label(store, ann, tmp_path, n=12)
+    store.close()
+    monkeypatch.setattr("console.services.retrain.RetrainProcess", _FakeProcess)
+    monkeypatch.setattr(_FakeProcess, "outcome", RetrainError("the training process died"))
+    status, report = _retrain_json(tmp_path, monkeypatch)
+    assert status == 2
+    assert report["error"] == "the training process died"
+    assert report["promoted"] is False and report["active"] == active_model
+    # the counts were known before training started: the report says them
+    assert isinstance(report["corrections"], int) and report["corrections"] >= 1
+    assert report["corrections"] + report["held_out"] == 12
+
+
+def test_a_verdict_that_cannot_be_applied_still_writes_the_comparison(
+    isolated_data_dir: Path,
+    active_model: str,
+    exported_model_template: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import shutil
+
+    from console.services import update_user
+    from inference import Manifest
+
+    registry = ModelRegistry(models_dir(isolated_data_dir))
+    shutil.copytree(exported_model_template, tmp_path / "challenger")
+    registry.register(tmp_path / "challenger", Manifest("m-new", "2026-11-30T00:00:00", "tiny"))
+    store, ann = _data_dir_store(isolated_data_dir)
+    other = add_user(store, "cat", "supervisor", "cat-password", ann)
+    _label(store, ann, tmp_path, n=12)
+    store.close()
+
+    def disable_ann() -> None:
+        # another console disables the supervisor while the model trains
+        elsewhere = open_store(isolated_data_dir)
+        try:
+            update_user(elsewhere, other, "ann", disabled=True)
+        finally:
+            elsewhere.close()
+
+    monkeypatch.setattr("console.services.retrain.RetrainProcess", _FakeProcess)
+    monkeypatch.setattr(_FakeProcess, "outcome", _result(active_model, "m-new", True))
+    monkeypatch.setattr(_FakeProcess, "before_result", [disable_ann])
+    status, report = _retrain_json(tmp_path, monkeypatch)
+    assert status == 2
+    assert "verdict could not be applied" in report["error"]
+    assert "verdict could not be applied" in capsys.readouterr().err
+    assert report["challenger"] == "m-new" and report["promote"] is True
+    assert report["promoted"] is False and report["active"] == active_model
+    assert set(report["metrics"]) == {"champion", "challenger"}
+    assert registry.active_version() == active_model
+    reopened = open_store(isolated_data_dir)
+    try:
+        [row] = _audit(reopened, "retrain")
+        assert json.loads(str(row["details"]))["challenger"] == "m-new"
+    finally:
+        reopened.close()
