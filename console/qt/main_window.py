@@ -37,18 +37,15 @@ from PySide6.QtGui import (
     QShortcut,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -56,7 +53,6 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from console.qt.alerts_view import AlertsEntry
-from console.qt.delegates import NegativityBarDelegate
 from console.qt.first_launch import FirstLaunch
 from console.qt.i18n import LANGUAGES, SETTING, Translations
 from console.qt.login import choose_account, role_name
@@ -64,6 +60,7 @@ from console.qt.model_card_view import ModelCardDialog
 from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
 from console.qt.queue_model import QueueModel
+from console.qt.queue_view import QueueView
 from console.qt.record_table import step_selection
 from console.qt.retrain_flow import RetrainFlow
 from console.qt.review_view import ReviewEntry
@@ -200,32 +197,7 @@ class MainWindow(QMainWindow):
         self.model.countsChanged.connect(self._show_counts)
         self.model.valuesChanged.connect(self._fill_filter_values)
 
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        # fixed row heights: no per-row size bookkeeping when 50,000 rows re-order
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.setItemDelegateForColumn(0, NegativityBarDelegate(self.view))
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(
-            QueueModel.COLUMNS.index("subject"), QHeaderView.ResizeMode.Stretch
-        )
-        for column, width in (
-            ("negativity", 70),
-            ("sentiment", 72),
-            ("category", 72),
-            ("language", 38),
-            ("customer", 96),
-            ("channel", 56),
-            ("age", 64),
-            ("status", 56),
-        ):
-            self.view.setColumnWidth(QueueModel.COLUMNS.index(column), width)
+        self.view = QueueView(self.model)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.panel = TicketPanel()

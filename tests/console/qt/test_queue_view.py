@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from pytestqt.qtbot import QtBot
+
+from console.qt.queue_model import QueueModel
+from console.qt.queue_view import COLUMN_WIDTHS, QueueView
+from tests.helpers import queue_row as row
+
+
+class CountingModel(QueueModel):
+    """Counts the cells the view asks for: each repaint of the viewport reads them all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads = 0
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        self.reads += 1
+        return super().data(index, role)
+
+
+def _switch_windows(qtbot: QtBot, view: QueueView) -> tuple[int, int]:
+    """Cells read while another window takes over, and while the queue's comes back."""
+    model = view.model()
+    assert isinstance(model, CountingModel)
+    window = view.window()
+    other = QWidget()
+    qtbot.addWidget(other)
+    model.reads = 0
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    for _ in range(3):
+        QApplication.processEvents()
+    away = model.reads
+    model.reads = 0
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    for _ in range(3):
+        QApplication.processEvents()
+    return away, model.reads
+
+
+def _shown(qtbot: QtBot, palette: QPalette | None = None) -> tuple[QMainWindow, QueueView]:
+    model = CountingModel()
+    model.set_rows([row(f"t{i}", i / 100) for i in range(100)])
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    view = QueueView(model)
+    if palette is not None:
+        view.setPalette(palette)
+    window.setCentralWidget(view)
+    window.resize(900, 600)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.setFocus()
+    view.selectRow(2)
+    for _ in range(3):
+        QApplication.processEvents()
+    return window, view
+
+
+def test_the_queue_is_set_up_as_agents_see_it(qtbot: QtBot) -> None:
+    _window, view = _shown(qtbot)
+    assert view.columnWidth(QueueModel.COLUMNS.index("age")) == COLUMN_WIDTHS["age"]
+    assert view.verticalHeader().isHidden()
+    assert view.currentIndex().row() == 2
+
+
+def test_switching_windows_does_not_repaint_what_would_look_the_same(qtbot: QtBot) -> None:
+    _window, view = _shown(qtbot)
+    assert view.palette().isEqual(QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)
+    assert _switch_windows(qtbot, view) == (0, 0)
+    # the selection and the current row are untouched
+    assert view.currentIndex().row() == 2
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [2]
+
+
+def test_switching_windows_repaints_where_inactive_colours_differ(qtbot: QtBot) -> None:
+    palette = QPalette(QApplication.palette())
+    palette.setColor(QPalette.ColorGroup.Inactive, QPalette.ColorRole.Highlight, QColor("#999999"))
+    _window, view = _shown(qtbot, palette)
+    away, back = _switch_windows(qtbot, view)
+    assert away > 0 and back > 0
