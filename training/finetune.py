@@ -18,9 +18,11 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from inference import HeadLayout, TextEncoder
 from training.corpora import Example
-from training.targets import allowed_sentiments, masked_soft_loss, soft_targets
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +133,21 @@ def base_tokenizer_file(base: str, dest: Path) -> Path:
     return dest / "tokenizer.json"
 
 
+def soft_targets(examples: Sequence[Example], sentiments: Sequence[str]) -> npt.NDArray[np.float32]:
+    """Per example, the sentiment distribution to learn: ``confidence`` on the label and the
+    rest shared by the other sentiments (a one-hot row at confidence 1, the usual target).
+    Rows without a sentiment label are zero and are left out of the loss."""
+    index = {s: i for i, s in enumerate(sentiments)}
+    out = np.zeros((len(examples), len(sentiments)), dtype=np.float32)
+    for row, example in enumerate(examples):
+        if example.label not in index:
+            continue
+        confidence = min(1.0, max(0.0, example.confidence))
+        out[row, :] = (1.0 - confidence) / max(1, len(sentiments) - 1)
+        out[row, index[example.label]] = confidence
+    return out
+
+
 def finetune(
     base: str,
     layout: HeadLayout,
@@ -172,7 +189,6 @@ def finetune(
     ids = [e.ids for e in encoded]
     sent_y = [sentiment_index.get(e.label or "", -100) for e in examples]
     sent_soft = soft_targets(examples, layout.sentiments)
-    sent_allowed = allowed_sentiments(examples, layout.sentiments)
     cat_y = [category_index.get(e.category or "", -100) for e in examples]
 
     head_params = list(model.classifier.parameters())
@@ -209,7 +225,6 @@ def finetune(
             input_ids, mask = encoder.pad([ids[i] for i in batch])
             ys = torch.tensor([sent_y[i] for i in batch], device=device)
             soft = torch.from_numpy(sent_soft[batch]).to(device)
-            allowed = torch.from_numpy(sent_allowed[batch]).to(device)
             yc = torch.tensor([cat_y[i] for i in batch], device=device)
             with torch.autocast(device.split(":")[0], dtype=torch.bfloat16, enabled=bf16):
                 logits = model(
@@ -219,9 +234,8 @@ def finetune(
             loss = torch.zeros((), device=device)
             labelled = ys != -100
             if labelled.any():
-                loss = loss + masked_soft_loss(
-                    logits[labelled, :n_sent], soft[labelled], allowed[labelled]
-                )
+                log_p = torch.log_softmax(logits[labelled, :n_sent], dim=-1)
+                loss = loss - (soft[labelled] * log_p).sum(-1).mean()
             if (yc != -100).any():
                 loss = loss + args.category_loss_weight * ce(logits[:, n_sent:], yc)
             loss.backward()

@@ -12,7 +12,6 @@ import numpy as np
 
 from inference import LexicalModel, Scorer, detect_language, ngram_ids, softmax
 from training.corpora import Example
-from training.targets import allowed_sentiments, masked_soft_loss, soft_targets
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +40,7 @@ def train_lexical(
     if not rows:
         raise ValueError("no labelled examples to train the lexical model on")
     ids = [torch.tensor(ngram_ids(e.text, buckets)) for e in rows]
-    targets = torch.from_numpy(soft_targets(rows, classes))
-    allowed = torch.from_numpy(allowed_sentiments(rows, classes))
+    labels = torch.tensor([list(classes).index(e.label or "") for e in rows])
     bag = torch.nn.EmbeddingBag(buckets, len(classes), mode="mean")
     torch.nn.init.zeros_(bag.weight)
     bias = torch.nn.Parameter(torch.zeros(len(classes)))
@@ -55,7 +53,7 @@ def train_lexical(
             batch = order[start : start + 256]
             flat = torch.cat([ids[i] for i in batch])
             offsets = torch.tensor([0, *np.cumsum([len(ids[i]) for i in batch[:-1]])])
-            loss = masked_soft_loss(bag(flat, offsets) + bias, targets[batch], allowed[batch])
+            loss = torch.nn.functional.cross_entropy(bag(flat, offsets) + bias, labels[batch])
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

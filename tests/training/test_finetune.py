@@ -80,3 +80,21 @@ def test_precision_is_reported_and_validated(tmp_path: Path) -> None:
         assert (tmp_path / precision / "model.safetensors").is_file()
     with pytest.raises(ValueError, match="precision"):
         finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "x", TrainingArguments(precision="fp8"))
+
+
+def test_soft_targets_put_the_annotators_agreement_on_the_label() -> None:
+    import numpy as np
+
+    from training.finetune import soft_targets
+
+    sentiments = ("negative", "neutral", "positive")
+    rows = [
+        Example("a", "negative", None, "en", "t"),
+        Example("b", "positive", None, "en", "t", confidence=0.6),
+        Example("c", None, "logistics", "en", "t"),
+    ]
+    targets = soft_targets(rows, sentiments)
+    assert targets[0].tolist() == [1.0, 0.0, 0.0]
+    assert np.allclose(targets[1], [0.2, 0.2, 0.6])
+    # rows without a sentiment are left out of the sentiment loss
+    assert targets[2].tolist() == [0.0, 0.0, 0.0]
