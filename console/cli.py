@@ -31,8 +31,9 @@ from inference.inputs import read_rows
 
 if TYPE_CHECKING:
     from console.services.accounts import Account
-    from console.services.retrain import RetrainError
+    from console.services.retrain import RetrainPlan
     from console.store import TicketStore
+    from training import RetrainResult
 
 log = logging.getLogger(__name__)
 
@@ -927,7 +928,7 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
     from console.services.retrain import (
         RETRAINING,
         Promotion,
-        RetrainError,
+        comparison_rows,
         describe_outcome,
         run_retrain,
     )
@@ -944,21 +945,26 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
     store = open_store(root)
     bar = TerminalProgress()
     try:
-        actor = _supervisor(store, args, RETRAINING)
         try:
             outcome = run_retrain(
                 store,
                 root,
-                actor,
+                _supervisor(store, args, RETRAINING),
                 budget_minutes=args.budget_minutes,
                 promotion=promotion,
                 on_event=bar,
             )
-        except RetrainError as exc:
+        except SentideskError as exc:
             bar.close()
+            unapplied = getattr(exc, "result", None)
+            if unapplied is not None:
+                # the finished comparison is worth seeing even though nothing changed
+                for figure, champion, challenger in comparison_rows(unapplied):
+                    print(f"{figure}: {champion} → {challenger}", file=sys.stderr)
             if args.json_out:
                 seconds = round(time.perf_counter() - started, 1)
-                _write_json(args.json_out, _failed_retrain(exc, root, seconds))
+                report = _failed_retrain(exc, root, promotion.value, seconds)
+                _write_json(args.json_out, report)
             raise
     finally:
         bar.close()
@@ -969,26 +975,40 @@ def _cmd_retrain(args: argparse.Namespace, root: Path) -> int:
     return 0
 
 
-def _failed_retrain(exc: RetrainError, root: Path, seconds: float) -> dict[str, object]:
-    """The ``retrain --json`` report of a retrain that failed: the same keys as a finished
-    one, with what is known filled in (the counts once corrections were collected, the
-    comparison when training finished but its verdict could not be applied)."""
+def _failed_retrain(
+    exc: SentideskError, root: Path, promotion: str, seconds: float
+) -> dict[str, object]:
+    """The ``retrain --json`` report of a retrain that failed or was refused: every key of
+    a finished one plus ``error``, with what is known filled in. The correction counts are
+    there once the corrections were collected, and the whole comparison when training
+    finished but its verdict could not be applied (``seconds`` is then the training's, as
+    in a finished report; otherwise the time until the failure)."""
     active = ModelRegistry(models_dir(root)).active_version()
-    if exc.result is not None:
-        report: dict[str, object] = {**exc.result.to_dict(), "seconds": seconds}
+    result: RetrainResult | None = getattr(exc, "result", None)
+    if result is not None:
+        report: dict[str, object] = result.to_dict()
     else:
-        plan = exc.plan
+        plan: RetrainPlan | None = getattr(exc, "plan", None)
         report = {
             "champion": active,
             "challenger": None,
             "promote": False,
             "reasons": [str(exc)],
+            "reason_details": [],
             "metrics": {},
             "seconds": seconds,
             "corrections": None if plan is None else plan.corrections,
             "held_out": None if plan is None else plan.held_out,
+            "gate": {},
         }
-    return report | {"promoted": False, "active": active, "error": str(exc)}
+    return report | {
+        "promoted": False,
+        "promotion": promotion,
+        "active": active,
+        "pruned": None,
+        "prune_error": None,
+        "error": str(exc),
+    }
 
 
 def _cmd_bench_retrain(args: argparse.Namespace, root: Path) -> int:

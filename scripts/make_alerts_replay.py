@@ -25,6 +25,7 @@ import argparse
 import json
 import math
 import random
+import statistics
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -182,13 +183,16 @@ def measure(path: Path, streams: int) -> None:
         print(f"{name:<14}  {after:>14}  {false:>12}")
     if streams:
         generated = table[1:]
-        delays = sorted(d for _, d, _ in generated if d is not None)
+        # a missed incident counts as the longest delay of all
+        delays = sorted(math.inf if d is None else d for _, d, _ in generated)
         within = sum(d <= 120 for d in delays)
-        median = f"{delays[len(delays) // 2]:.0f} min" if delays else "-"
+        middle = statistics.median(delays)
+        median = "missed" if math.isinf(middle) else f"{middle:.0f} min"
+        missed = sum(math.isinf(d) for d in delays)
         print(
-            f"\ngenerated: {within} of {streams} incidents alerted within 2 hours "
-            f"(median {median}); {sum(f for _, _, f in generated)} false alerts in "
-            f"{streams * DAYS} days"
+            f"\ngenerated: {within} of {streams} incidents alerted within 2 hours, "
+            f"{missed} missed (median delay {median}); "
+            f"{sum(f for _, _, f in generated)} false alerts in {streams * DAYS} days"
         )
 
 
@@ -203,6 +207,10 @@ def main() -> None:
         help="with --measure: also N streams generated with seeds 1..N (about 2 s each)",
     )
     args = parser.parse_args()
+    if args.streams and not args.measure:
+        parser.error("--streams needs --measure (without it the file is written)")
+    if args.streams < 0:
+        parser.error("--streams must be 0 or more")
     if args.measure:
         measure(OUT, args.streams)
         return

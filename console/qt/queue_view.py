@@ -34,7 +34,9 @@ class QueueView(QTableView):
     selections can take the inactive colours. With a palette whose active and inactive
     colours are the same (Fusion's and most themes'), that repaint draws the same pixels,
     and on a 50,000-ticket queue it stalls the GUI thread for tens of milliseconds just as
-    the other window opens. Where the colours differ, Qt's repaint is kept.
+    the other window opens. Where the colours differ, Qt's repaint is kept. What the style
+    draws from the window's state alone (the focus frame of the current cell) may stay as it
+    was until the next repaint, as it does for any widget Qt does not repaint then.
     """
 
     def __init__(self, model: QueueModel, parent: Any = None) -> None:

@@ -90,3 +90,25 @@ def test_switching_windows_repaints_where_inactive_colours_differ(qtbot: QtBot) 
     _window, view = _shown(qtbot, palette)
     away, back = _switch_windows(qtbot, view)
     assert away > 0 and back > 0
+
+
+def test_the_keyboard_still_moves_the_current_row_after_a_window_switch(qtbot: QtBot) -> None:
+    _window, view = _shown(qtbot)
+    _switch_windows(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.currentIndex().row() == 3
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [3]
+
+
+def test_focus_without_a_current_row_still_gets_one(qtbot: QtBot) -> None:
+    _window, view = _shown(qtbot)
+    view.selectionModel().clearCurrentIndex()
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not view.window().isActiveWindow())
+    view.window().activateWindow()
+    qtbot.waitUntil(view.window().isActiveWindow)
+    qtbot.waitUntil(lambda: view.currentIndex().isValid())
+    assert view.currentIndex().row() == 0

@@ -16,6 +16,7 @@ from console.services import (
     PermissionDenied,
     Promotion,
     RetrainError,
+    RetrainOutcome,
     add_user,
     finish_retrain,
     import_labels,
@@ -318,6 +319,24 @@ def test_a_failed_retrain_reports_the_corrections_it_had(
     # the counts were known before training started: the report says them
     assert isinstance(report["corrections"], int) and report["corrections"] >= 1
     assert report["corrections"] + report["held_out"] == 12
+    # scripts read a failure with the keys of a finished retrain
+    finished = RetrainOutcome(_result(active_model, "m-new", True), True, Promotion.GATE, "m-new")
+    assert set(finished.to_dict()) | {"error"} == set(report)
+
+
+def test_a_retrain_with_nothing_to_learn_still_writes_its_report(
+    isolated_data_dir: Path,
+    active_model: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store, _ann = _data_dir_store(isolated_data_dir)
+    store.close()
+    status, report = _retrain_json(tmp_path, monkeypatch)
+    assert status == 2
+    assert "no corrections to learn from" in report["error"]
+    assert report["corrections"] is None and report["challenger"] is None
+    assert report["active"] == active_model and report["promotion"] == "gate"
 
 
 def test_a_verdict_that_cannot_be_applied_still_writes_the_comparison(
@@ -355,7 +374,11 @@ def test_a_verdict_that_cannot_be_applied_still_writes_the_comparison(
     status, report = _retrain_json(tmp_path, monkeypatch)
     assert status == 2
     assert "verdict could not be applied" in report["error"]
-    assert "verdict could not be applied" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "verdict could not be applied" in err
+    # the comparison it could not act on is shown all the same
+    assert "gold macro-F1: 0.5000 → 0.5000" in err
+    assert report["seconds"] == 12.0
     assert report["challenger"] == "m-new" and report["promote"] is True
     assert report["promoted"] is False and report["active"] == active_model
     assert set(report["metrics"]) == {"champion", "challenger"}
