@@ -797,7 +797,10 @@ class TrendsWindow(QWidget):
             if generation != self._generation or self.trends is not trends:
                 return
             step()
-            await asyncio.sleep(0)
+            # two turns: a chart's scene posts its changes, and only the turn after that
+            # paints them; with one, the paints of several steps land in one long turn
+            for _ in range(2):
+                await asyncio.sleep(0)
         self.draw_ms = (time.perf_counter() - start) * 1000
         self.status.setText(
             tr("%d tickets from %s to %s; read in %.0f ms, drawn in %.0f ms")
