@@ -25,7 +25,7 @@ from inference.registry import (
     new_version_name,
     open_active_scorer,
 )
-from inference.scorer import EmptyTextError, Scorer
+from inference.scorer import EmptyTextError, LogitsMemo, Scorer
 
 __all__ = [
     "CALIBRATION_FILE",
@@ -48,6 +48,7 @@ __all__ = [
     "Language",
     "LexicalModel",
     "LexicalScorer",
+    "LogitsMemo",
     "Manifest",
     "ModelConfig",
     "ModelFileError",

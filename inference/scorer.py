@@ -25,6 +25,13 @@ class EmptyTextError(ValueError):
     """Raised for empty or whitespace-only texts, which carry no sentiment to score."""
 
 
+#: Raw logits (before the n-gram blend and calibration) of token rows one model file has
+#: scored, keyed by the row's token ids. A build scores the same dev and test texts in several
+#: stages (choosing the blend, calibrating, evaluating); sharing one memo among its scorers
+#: runs the encoder once per text. Only scorers of the same weights and backend may share one.
+LogitsMemo = dict[tuple[int, ...], npt.NDArray[np.float32]]
+
+
 class Scorer:
     """Scores texts with one model version.
 
@@ -40,9 +47,12 @@ class Scorer:
         batch_size: int | None = None,
         version: str | None = None,
         threads: int | None = None,
+        memo: LogitsMemo | None = None,
     ) -> None:
         """``threads`` limits CPU inference threads (see :class:`OnnxBackend`);
-        ``batch_size`` defaults to what suits the backend (small on CPU, large on a GPU)."""
+        ``batch_size`` defaults to what suits the backend (small on CPU, large on a GPU);
+        ``memo`` remembers (and reuses) the encoder's logits of every row scored (see
+        :data:`LogitsMemo`); a memo is not for scorers used from several threads at once."""
         config = read_model_config(model_dir)
         self.layout: HeadLayout = config.layout
         self.model_dir = model_dir
@@ -67,9 +77,24 @@ class Scorer:
             if self.lexical.classes != self.layout.sentiments:
                 raise ModelFileError(f"{model_dir / LEXICAL_FILE}: classes differ from config")
         self.calibration: Calibration = read_calibration(model_dir)
+        self.memo = memo
 
     # -- raw model outputs -------------------------------------------------------------
     def _logits(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
+        """Logits for tokenized rows; with a memo, only rows it does not hold yet are run."""
+        if self.memo is None:
+            return self._run(rows)
+        memo = self.memo
+        keys = [tuple(row) for row in rows]
+        new = list(dict.fromkeys(key for key in keys if key not in memo))
+        if new:
+            memo.update(zip(new, self._run(new), strict=True))
+        out = np.zeros((len(rows), self.layout.size), dtype=np.float32)
+        for i, key in enumerate(keys):
+            out[i] = memo[key]
+        return out
+
+    def _run(self, rows: Sequence[Sequence[int]]) -> npt.NDArray[np.float32]:
         """Logits for tokenized rows, batched by similar length to waste little padding."""
         out = np.zeros((len(rows), self.layout.size), dtype=np.float32)
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))

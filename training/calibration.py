@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from inference import Calibration, Scorer
+from inference import Calibration, LogitsMemo, Scorer
 from training.corpora import Example
 from training.metrics import DISPLAYED_MAX
 
@@ -364,11 +364,14 @@ def calibration_sets() -> tuple[dict[str, list[Example]], dict[str, list[Example
     return dev, test
 
 
-def calibrate_folder(model_dir: Path, bins: int = BINS) -> CalibrationReport:
+def calibrate_folder(
+    model_dir: Path, bins: int = BINS, memo: LogitsMemo | None = None
+) -> CalibrationReport:
     """Fit and measure the model in ``model_dir`` on the gold sets (int8 weights, n-gram
-    blend: as it will be served) and write its ``calibration.json``."""
+    blend: as it will be served) and write its ``calibration.json``; ``memo``: the int8
+    logits its texts already have (see :data:`inference.LogitsMemo`)."""
     dev, test = calibration_sets()
-    report = calibrate(Scorer(model_dir, backend="onnx-int8"), dev, test, bins)
+    report = calibrate(Scorer(model_dir, backend="onnx-int8", memo=memo), dev, test, bins)
     report.calibration.save(model_dir)
     return report
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from inference import (
+    LogitsMemo,
     Manifest,
     ModelNotFoundError,
     ModelRegistry,
@@ -48,6 +49,8 @@ RETRAIN_TRAINING = TrainingArguments(
     head_learning_rate=5e-4,
     epochs=2.0,
     ema_decay=0.99,
+    # the champion's depth, whatever the build that made it kept
+    encoder_layers=None,
 )
 #: Seconds a retrain needs after training (export, n-gram model, blend, calibration, int8
 #: checks, evaluation): 292 s measured on an idle 2-core machine with the tweets' dev split
@@ -227,12 +230,13 @@ def retrain(
     registry.remove_abandoned()
     work = registry.work_folder("retrain", version)
     try:
+        memo: LogitsMemo = {}
         made = train_version(
-            str(champion_path), layout, data.examples, data.lexical, work, args, emit
+            str(champion_path), layout, data.examples, data.lexical, work, args, emit, memo=memo
         )
         stage("evaluate", version=version)
         challenger_metrics = gate_metrics(
-            Scorer(work, backend="onnx-int8", version=version), corrections.held_out
+            Scorer(work, backend="onnx-int8", version=version, memo=memo), corrections.held_out
         )
         decision = decide(champion_metrics, challenger_metrics, config.policy)
         stage("register", version=version)

@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inference import EmptyTextError, ModelFileError, Scorer
+from inference import EmptyTextError, LogitsMemo, ModelFileError, Scorer
 from tests.helpers import TINY_LAYOUT
 from training import export_and_quantize
 
@@ -38,6 +38,34 @@ def test_batching_by_length_keeps_input_order(tiny_model: Path) -> None:
     together = [p.negativity for p in scorer.predict(texts)]
     alone = [scorer.predict([t])[0].negativity for t in texts]
     np.testing.assert_allclose(together, alone, atol=1e-5)
+
+
+def test_memo_runs_each_row_once_and_changes_no_score(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["late parcel", "好", "great service thanks", "late parcel"]
+    plain = Scorer(tiny_model, backend="torch-cpu").predict(texts)
+    memo: LogitsMemo = {}
+    scorer = Scorer(tiny_model, backend="torch-cpu", memo=memo)
+    run = scorer.backend.logits
+    rows_run: list[int] = []
+
+    def counting(ids: Any, mask: Any) -> Any:
+        rows_run.append(len(ids))
+        return run(ids, mask)
+
+    monkeypatch.setattr(scorer.backend, "logits", counting)
+    first = scorer.predict(texts)
+    assert sum(rows_run) == 3 and len(memo) == 3  # the repeated text is run once
+    again = Scorer(tiny_model, backend="torch-cpu", memo=memo)
+    monkeypatch.setattr(again.backend, "logits", counting)
+    second = again.predict([*texts, "where is my refund"])
+    assert sum(rows_run) == 4  # only the new text
+    for got in (first, second[:4]):
+        np.testing.assert_allclose(
+            [p.negativity for p in got], [p.negativity for p in plain], atol=1e-6
+        )
+        assert [p.category for p in got] == [p.category for p in plain]
 
 
 def test_empty_and_whitespace_texts_are_refused_by_position(tiny_model: Path) -> None:

@@ -38,6 +38,39 @@ def test_finetune_learns_a_toy_task_and_saves_a_loadable_model(tmp_path: Path) -
     assert predictions[0].category == "quality"
 
 
+def test_fewer_layers_and_no_dropout_are_what_the_version_is_served_with(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from safetensors.torch import load_file
+
+    base = write_tiny_base(tmp_path / "base")
+    args = TrainingArguments(epochs=1, batch_size=6, dropout=0.0, encoder_layers=1)
+    finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
+    config = json.loads((tmp_path / "out" / "config.json").read_text())
+    assert config["num_hidden_layers"] == 1
+    assert config["hidden_dropout_prob"] == config["attention_probs_dropout_prob"] == 0.0
+    names = load_file(str(tmp_path / "out" / "model.safetensors"))
+    assert not any(".layer.1." in name for name in names)
+    (p,) = Scorer(tmp_path / "out", backend="torch-cpu").predict(["bad money back"])
+    assert p.label in TINY_LAYOUT.sentiments
+    # a start model with fewer layers than asked for keeps what it has
+    again = TrainingArguments(epochs=1, batch_size=6, encoder_layers=5)
+    finetune(str(tmp_path / "out"), TINY_LAYOUT, TOY, tmp_path / "again", again)
+    config = json.loads((tmp_path / "again" / "config.json").read_text())
+    assert config["num_hidden_layers"] == 1
+
+
+@pytest.mark.parametrize(
+    "args", [TrainingArguments(dropout=1.0), TrainingArguments(encoder_layers=0)]
+)
+def test_impossible_dropout_or_depth_is_refused(tmp_path: Path, args: TrainingArguments) -> None:
+    base = write_tiny_base(tmp_path / "base")
+    with pytest.raises(ValueError, match=r"dropout|encoder_layers"):
+        finetune(str(base), TINY_LAYOUT, TOY, tmp_path / "out", args)
+
+
 def test_time_budget_cuts_the_schedule(tmp_path: Path) -> None:
     base = write_tiny_base(tmp_path / "base")
     args = TrainingArguments(epochs=10_000, batch_size=2, budget_seconds=0.5)
