@@ -4,7 +4,9 @@ The fine-tuned transformer (and more so its blend with the n-gram model) is over
 a ticket shown as 99 negative is not negative 99 times in 100. ``sentidesk model build``
 and retraining fit one temperature ``T`` on the dev splits (see
 :mod:`training.calibration`) and write it to ``calibration.json`` in the version's folder;
-every scorer then reports ``softmax(scores / T)``. The file lives beside the weights, like
+every scorer then reports ``softmax(scores / T)``, with the ``T`` of the text's language where
+the file has one (Chinese reviews and English posts are not over-confident alike). The file
+lives beside the weights, like
 the n-gram model's blend weight, so any scorer opened on the folder (the console, the
 command line, the build's own evaluation) applies it; the manifest records the same value
 with the measurements behind it.
@@ -17,13 +19,16 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeGuard
 
 import numpy as np
 import numpy.typing as npt
 
 from inference.errors import ModelFileError
+from inference.language import detect_language
 from inference.prediction import softmax
 
 CALIBRATION_FILE = "calibration.json"
@@ -34,26 +39,54 @@ UNCALIBRATED = "none"
 @dataclass(frozen=True)
 class Calibration:
     """``method`` is ``"temperature"`` (or :data:`UNCALIBRATED`); ``temperature`` divides
-    the sentiment scores before the softmax (1.0 changes nothing)."""
+    the sentiment scores before the softmax (1.0 changes nothing); ``by_language`` maps a
+    language (see :func:`inference.detect_language`) to the temperature of its texts, which
+    replaces ``temperature`` for them."""
 
     method: str = UNCALIBRATED
     temperature: float = 1.0
+    by_language: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def calibrated(self) -> bool:
         return self.method != UNCALIBRATED
 
-    def probabilities(self, scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """``softmax(scores / T)``: the ranking of the classes (so every label) is kept."""
-        if self.temperature == 1.0:
+    def temperatures(self, languages: Sequence[str]) -> npt.NDArray[np.float64]:
+        """The temperature of each row, given each row's language."""
+        return np.asarray(
+            [self.by_language.get(lang, self.temperature) for lang in languages], dtype=np.float64
+        )
+
+    def probabilities(
+        self, scores: npt.NDArray[np.float32], texts: Sequence[str] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """``softmax(scores / T)``, each row divided by the temperature of its text's language
+        (``texts``: one per row; without them, the default temperature): the ranking of the
+        classes, so every label, is kept."""
+        if self.by_language and texts is not None:
+            divisors = self.temperatures([detect_language(t) for t in texts])[:, None]
+        elif self.temperature != 1.0:
+            divisors = np.full((len(scores), 1), self.temperature)
+        else:
             return softmax(scores)
-        return softmax(np.asarray(scores / self.temperature, dtype=np.float32))
+        return softmax(np.asarray(scores / divisors, dtype=np.float32))
 
     def save(self, model_dir: Path) -> Path:
         path = model_dir / CALIBRATION_FILE
-        data = {"method": self.method, "temperature": self.temperature}
+        data: dict[str, Any] = {"method": self.method, "temperature": self.temperature}
+        if self.by_language:
+            data["by_language"] = dict(self.by_language)
         path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         return path
+
+
+def _positive(value: object) -> TypeGuard[float]:
+    return (
+        not isinstance(value, bool)
+        and isinstance(value, int | float)
+        and math.isfinite(value)
+        and value > 0
+    )
 
 
 def read_calibration(model_dir: Path) -> Calibration:
@@ -71,15 +104,18 @@ def read_calibration(model_dir: Path) -> Calibration:
         raise ModelFileError(f"{path}: expected a JSON object, found {type(data).__name__}")
     method = data.get("method")
     temperature = data.get("temperature")
+    by_language = data.get("by_language", {})
     if method != "temperature":
         raise ModelFileError(f'{path}: "method" must be "temperature", found {method!r:.40}')
-    if (
-        isinstance(temperature, bool)
-        or not isinstance(temperature, int | float)
-        or not math.isfinite(temperature)
-        or temperature <= 0
-    ):
+    if not _positive(temperature):
         raise ModelFileError(
             f'{path}: "temperature" must be a positive number, found {temperature!r:.40}'
         )
-    return Calibration(method, float(temperature))
+    if not isinstance(by_language, dict) or not all(map(_positive, by_language.values())):
+        raise ModelFileError(
+            f'{path}: "by_language" must map languages to positive numbers, '
+            f"found {by_language!r:.60}"
+        )
+    return Calibration(
+        method, float(temperature), {str(k): float(v) for k, v in by_language.items()}
+    )

@@ -59,7 +59,7 @@ class LexicalScorer:
             raise EmptyTextError(f"empty text at position(s) {empty[:10]}: nothing to score")
         if not texts:
             return []
-        sentiment_p = self.calibration.probabilities(self.sentiment.logits(texts))
+        sentiment_p = self.calibration.probabilities(self.sentiment.logits(texts), texts)
         category_p = softmax(self.category.logits(texts))
         return [
             make_prediction(

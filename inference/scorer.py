@@ -121,8 +121,10 @@ class Scorer:
         self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
         """The sentiment distribution shown to agents: the transformer's, blended with the
-        lexical model's, divided by the folder's calibration temperature."""
-        return self.calibration.probabilities(self.sentiment_scores(sentiment_logits, texts))
+        lexical model's, divided by the folder's calibration temperature for each text's
+        language."""
+        scores = self.sentiment_scores(sentiment_logits, texts)
+        return self.calibration.probabilities(scores, texts)
 
     def scores(
         self, texts: Sequence[str]

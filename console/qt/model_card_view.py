@@ -43,6 +43,7 @@ from console.services.model_card import (
     ModelCard,
     measure_speed,
     model_card,
+    temperatures_text,
 )
 from console.services.scoring_loop import describe
 from console.store import TicketStore
@@ -286,8 +287,7 @@ def calibration_summary(card: ModelCard, rows: str = "pooled", measure: str = "n
     )
     return "\n".join(
         [
-            tr("Temperature %s, fitted on the dev splits.")
-            % number(calibration.get("temperature")),
+            tr("Temperature %s, fitted on the dev splits.") % temperatures_text(calibration),
             tr("%s on %s (%s rows, held out):") % (what, set_name(rows), count(block.get("n"))),
             tr("expected calibration error %s before, %s after.")
             % (number(block.get(f"{key}_before")), number(block.get(f"{key}_after"))),

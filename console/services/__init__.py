@@ -46,6 +46,7 @@ from console.services.model_card import (
     format_card,
     measure_speed,
     model_card,
+    temperatures_text,
 )
 from console.services.models import (
     PrunedVersion,
@@ -229,6 +230,7 @@ __all__ = [
     "score_batch",
     "spans_by_part",
     "still_supervisor",
+    "temperatures_text",
     "template_problems",
     "trends_dict",
     "unfilled_placeholders",

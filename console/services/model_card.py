@@ -305,13 +305,23 @@ def _metric_row(name: str, block: Mapping[str, Any], indent: int) -> str:
     )
 
 
+def temperatures_text(calibration: Mapping[str, Any]) -> str:
+    """The temperature of a calibration entry, with each language's where it has them:
+    ``1.214 (zh 1.533, en 1.214)``."""
+    text = _num(calibration.get("temperature"))
+    by_language = calibration.get("by_language")
+    if isinstance(by_language, Mapping) and by_language:
+        text += f" ({', '.join(f'{k} {_num(v)}' for k, v in sorted(by_language.items()))})"
+    return text
+
+
 def _format_calibration(calibration: Mapping[str, Any]) -> list[str]:
     if not calibration.get("calibrated"):
         return ["calibration", f"  none: {calibration.get('note', 'not calibrated')}"]
     fitted = ", ".join(calibration.get("fitted_on") or []) or "dev splits"
     lines = [
         "calibration",
-        f"  {calibration.get('method')} scaling, T = {calibration.get('temperature')} "
+        f"  {calibration.get('method')} scaling, T = {temperatures_text(calibration)} "
         f"(fitted on {fitted}; {calibration.get('fit', '')})",
         f"  {'rows':<18} {'n':>6} {'ECE before':>11} {'after':>7} {'neg. ECE before':>16} "
         f"{'after':>7} {'shown 100':>10}",
@@ -451,17 +461,24 @@ def _metrics(manifest: Manifest) -> dict[str, Any]:
 
 def _calibration(registry: ModelRegistry, manifest: Manifest) -> dict[str, Any]:
     """The manifest's calibration entry, with ``calibrated``, the temperature the model's
-    folder applies (``applied_temperature``) and, for an uncalibrated version, why:
+    folder applies (``applied_temperature``, per language ``applied_by_language``) and, for
+    an uncalibrated version, why:
     ``uncalibrated`` is one of :data:`UNCALIBRATED_REASONS`, ``note`` says it in English."""
     out: dict[str, Any] = {"ece_before": None, "ece_after": None, **manifest.calibration}
     try:
         applied = read_calibration(registry.path(manifest.version))
     except SentideskError as exc:
-        out.update(calibrated=False, applied_temperature=None, uncalibrated="unreadable")
+        out.update(
+            calibrated=False,
+            applied_temperature=None,
+            applied_by_language={},
+            uncalibrated="unreadable",
+        )
         out["note"] = str(exc)
         return out
     out["calibrated"] = applied.calibrated
     out["applied_temperature"] = applied.temperature
+    out["applied_by_language"] = dict(applied.by_language)
     if not applied.calibrated:
         reason = "provisional" if manifest.provisional else "older"
         out.setdefault("method", applied.method)

@@ -55,6 +55,10 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
     Calibration("temperature", 1.7).save(tmp_path)
     assert read_calibration(tmp_path) == Calibration("temperature", 1.7)
     assert read_calibration(tmp_path).calibrated
+    assert "by_language" not in json.loads((tmp_path / CALIBRATION_FILE).read_text("utf-8"))
+    per_language = Calibration("temperature", 1.2, {"zh": 1.5, "en": 1.1})
+    per_language.save(tmp_path)
+    assert read_calibration(tmp_path) == per_language
 
 
 @pytest.mark.parametrize(
@@ -69,6 +73,9 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
         ('{"method": "temperature", "temperature": true}', "positive number"),
         ('{"method": "temperature", "temperature": NaN}', "positive number"),
         ('{"method": "temperature"}', "positive number"),
+        ('{"method": "temperature", "temperature": 1, "by_language": []}', "by_language"),
+        ('{"method": "temperature", "temperature": 1, "by_language": {"zh": 0}}', "by_language"),
+        ('{"method": "temperature", "temperature": 1, "by_language": {"en": "1"}}', "by_language"),
     ],
 )
 def test_a_bad_file_is_refused_naming_it(tmp_path: Path, content: str, message: str) -> None:
@@ -97,6 +104,23 @@ def test_every_backend_divides_the_sentiment_scores_by_the_temperature(
     scores, _ = scorer.scores(TEXTS)
     expected = np.exp(scores / 0.2) / np.exp(scores / 0.2).sum(axis=1, keepdims=True)
     got = np.asarray([[p.probabilities[s] for s in TINY_LAYOUT.sentiments] for p in after])
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
+def test_each_text_takes_the_temperature_of_its_language(model: Path) -> None:
+    """Chinese and English texts are divided by their own temperatures; a language the file
+    does not name (here "other") takes the default one."""
+    texts = [*TEXTS, "Bonjour, où est ma commande"]
+    languages = ["en", "en", "zh", "zh", "en", "other"]
+    Calibration("temperature", 0.5, {"zh": 0.2, "en": 3.0}).save(model)
+    scorer = Scorer(model, backend="onnx-int8")
+    scores, _ = scorer.scores(texts)
+    divisors = np.asarray([{"zh": 0.2, "en": 3.0}.get(lang, 0.5) for lang in languages])
+    expected = np.exp(scores / divisors[:, None])
+    expected /= expected.sum(axis=1, keepdims=True)
+    predictions = scorer.predict(texts)
+    assert [p.language for p in predictions] == languages
+    got = np.asarray([[p.probabilities[s] for s in TINY_LAYOUT.sentiments] for p in predictions])
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 

@@ -6,25 +6,38 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from inference import CALIBRATION_FILE, ModelRegistry, Scorer, models_dir, read_calibration
+from inference import (
+    CALIBRATION_FILE,
+    Calibration,
+    ModelRegistry,
+    Scorer,
+    models_dir,
+    read_calibration,
+)
 from tests.helpers import TINY_LAYOUT, register_tiny_model, write_tiny_base, write_tiny_model
 from training import Example, TrainingArguments, export_and_quantize
 from training.calibration import (
     BINS,
+    DISPLAYED_100_CAP,
+    MIN_LANGUAGE_ROWS,
     POOLED,
     ScoredRows,
     calibrate,
+    cap_temperature,
     expected_calibration_error,
+    fit_capped,
     fit_temperature,
     nll,
     reliability_bins,
     reliability_curve,
+    shown_as_100,
 )
 from training.dataset import TrainingSet
 
@@ -36,10 +49,12 @@ def _softmax(x: Array) -> Array:
     return np.asarray(e / e.sum(axis=1, keepdims=True))
 
 
-def _synthetic(n: int = 6000, seed: int = 0) -> tuple[Array, npt.NDArray[np.int64]]:
+def _synthetic(
+    n: int = 6000, seed: int = 0, spread: float = 1.5
+) -> tuple[Array, npt.NDArray[np.int64]]:
     """Calibrated logits and labels drawn from them: softmax(logits) is the truth."""
     rng = np.random.default_rng(seed)
-    logits = rng.normal(0.0, 1.5, size=(n, 3))
+    logits = rng.normal(0.0, spread, size=(n, 3))
     p = _softmax(logits)
     labels = np.asarray([rng.choice(3, p=row) for row in p])
     return logits, labels
@@ -80,6 +95,53 @@ def test_weights_decide_which_rows_the_fit_follows() -> None:
     )
     assert pooled > 2.4  # the big group's 3x dominates a plain pooled fit
     assert 1.2 < equal < pooled  # each group counts the same
+
+
+def test_the_cap_raises_the_temperature_just_enough() -> None:
+    """Scores whose best temperature still shows many rows as 100 (rightly: they are that
+    certain): the capped temperature is the smallest that shows at most the cap in every
+    part."""
+    scores, labels = _synthetic(4000, seed=4, spread=6.0)
+    best = fit_temperature(scores, labels)
+    assert shown_as_100(scores, best, 0) > 0.01
+    parts = [scores[:2000], scores[2000:]]
+    capped = cap_temperature(parts, negative=0, cap=0.01, lower=best)
+    assert capped > best
+    assert all(shown_as_100(part, capped, 0) <= 0.01 for part in parts)
+    assert any(shown_as_100(part, capped * 0.99, 0) > 0.01 for part in parts)
+    # a temperature already within the cap is kept as it is
+    assert cap_temperature(parts, negative=0, cap=1.0, lower=best) == best
+
+
+def test_fit_capped_reports_both_temperatures() -> None:
+    logits, labels = _synthetic(3000, seed=5)
+    rows = ScoredRows(logits * 6, labels, negative=0)
+    fitted, capped = fit_capped([rows], cap=0.0)
+    assert fitted == pytest.approx(6.0, rel=0.1)
+    assert capped >= fitted and rows.measure(capped).displayed_100_after == 0.0
+    assert fit_capped([], cap=0.04) == (1.0, 1.0)
+
+
+def test_rows_take_the_temperature_of_their_language() -> None:
+    logits, labels = _synthetic(600, seed=6)
+    languages = ("zh", "en", "other") * 200
+    rows = ScoredRows(logits, labels, negative=0, languages=languages)
+    calibration = Calibration("temperature", 2.0, {"zh": 0.5, "en": 1.5})
+    divisors = np.asarray([{"zh": 0.5, "en": 1.5}.get(lang, 2.0) for lang in languages])
+    expected = _softmax(logits / divisors[:, None])
+    np.testing.assert_allclose(rows.probabilities(calibration), expected)
+    assert rows.measure(calibration).nll_after == pytest.approx(
+        nll(logits, labels, divisors[:, None])
+    )
+    zh = rows.of_language("zh")
+    assert len(zh.labels) == 200 and set(zh.languages) == {"zh"}
+    np.testing.assert_array_equal(zh.scores, logits[0::3])
+    # rows of unknown language take the default temperature
+    unknown = ScoredRows(logits, labels, negative=0)
+    np.testing.assert_allclose(unknown.probabilities(calibration), _softmax(logits / 2.0))
+    assert len(unknown.of_language("zh").labels) == 0
+    joined = ScoredRows.join([rows, unknown])
+    assert joined.languages == ()  # one part's languages unknown: all of them are
 
 
 def test_no_rows_fit_to_one() -> None:
@@ -148,6 +210,33 @@ def test_calibrate_fits_on_dev_and_measures_dev_and_test(exported: Path) -> None
     assert len(curves["negativity"]["after"]["count"]) == BINS
     assert sum(curves["confidence"]["before"]["count"]) == 3
     json.dumps(data)  # the manifest stores it as JSON
+
+
+def test_each_language_with_enough_dev_rows_gets_its_own_temperature(exported: Path) -> None:
+    """Dev sets with 20+ rows of a language fit that language's temperature; a dev set with
+    only a few rows of it is left out of that fit; the default fits on every dev row."""
+    english = [e for e in DEV if e.lang == "en" and e.label]
+    chinese = [e for e in DEV if e.lang == "zh" and e.label]
+    many_en = [replace(e, text=f"{e.text} {i}") for i in range(10) for e in english]
+    many_zh = [replace(e, text=f"{e.text}{i}") for i in range(12) for e in chinese]
+    assert len(many_en) >= MIN_LANGUAGE_ROWS and len(many_zh) >= MIN_LANGUAGE_ROWS
+    dev = {"en-dev": many_en + chinese, "zh-dev": many_zh}
+    report = calibrate(Scorer(exported, backend="onnx-int8"), dev, {"toy-test": TEST})
+    data = report.to_dict()
+    assert set(data["by_language"]) == {"en", "zh"}
+    assert data["displayed_100_cap"] == DISPLAYED_100_CAP
+    assert set(data["nll_temperature"]) == {"en", "zh", "default"}
+    for language, applied in data["by_language"].items():
+        assert applied >= data["nll_temperature"][language]
+    scorer = Scorer(exported, backend="onnx-int8")
+    zh_rows = [e for rows in dev.values() for e in rows if e.lang == "zh"]
+    scores, _ = scorer.scores([e.text for e in many_zh])
+    labels = np.asarray([TINY_LAYOUT.sentiments.index(e.label or "") for e in many_zh])
+    # the Chinese temperature is fitted on zh-dev only: en-dev has two Chinese rows
+    assert len(zh_rows) == len(many_zh) + 2
+    expected = round(fit_temperature(scores, labels), 4)
+    assert data["nll_temperature"]["zh"] == pytest.approx(expected, abs=2e-4)
+    json.dumps(data)
 
 
 def test_train_version_calibrates_the_model_as_served(tmp_path: Path) -> None:

