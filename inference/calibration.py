@@ -1,15 +1,15 @@
-"""A model folder's calibration: the temperature its sentiment scores are divided by.
+"""A model folder's calibration: the temperatures its sentiment scores are divided by.
 
 The fine-tuned transformer (and more so its blend with the n-gram model) is over-confident:
 a ticket shown as 99 negative is not negative 99 times in 100. ``sentidesk model build``
-and retraining fit one temperature ``T`` on the dev splits (see
-:mod:`training.calibration`) and write it to ``calibration.json`` in the version's folder;
-every scorer then reports ``softmax(scores / T)``, with the ``T`` of the text's language where
-the file has one (Chinese reviews and English posts are not over-confident alike). The file
-lives beside the weights, like
-the n-gram model's blend weight, so any scorer opened on the folder (the console, the
-command line, the build's own evaluation) applies it; the manifest records the same value
-with the measurements behind it.
+and retraining fit a temperature ``T`` per language on the dev splits (see
+:mod:`training.calibration`) and write them to ``calibration.json`` in the version's folder;
+every scorer then reports ``softmax(scores / T)`` with the ``T`` of each text's language
+(Chinese reviews and English posts are not over-confident alike), or the default ``T`` for
+a language the file does not name. The file lives beside the weights, like the n-gram
+model's blend weight, so any scorer opened on the folder (the console, the command line,
+the build's own evaluation) applies it; the manifest records the same values with the
+measurements behind them.
 
 A folder without the file (versions made before calibration existed, provisional n-gram
 models) scores exactly as before: ``T = 1``.
@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inference.errors import ModelFileError
+from inference.labels import LANGUAGES
 from inference.language import detect_language
 from inference.prediction import softmax
 
@@ -45,7 +46,11 @@ class Calibration:
 
     method: str = UNCALIBRATED
     temperature: float = 1.0
-    by_language: Mapping[str, float] = field(default_factory=dict)
+    # left out of the hash (a dict has none); copied, so the caller's dict cannot change it
+    by_language: Mapping[str, float] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_language", dict(self.by_language))
 
     @property
     def calibrated(self) -> bool:
@@ -58,12 +63,11 @@ class Calibration:
         )
 
     def probabilities(
-        self, scores: npt.NDArray[np.float32], texts: Sequence[str] | None = None
+        self, scores: npt.NDArray[np.float32], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
         """``softmax(scores / T)``, each row divided by the temperature of its text's language
-        (``texts``: one per row; without them, the default temperature): the ranking of the
-        classes, so every label, is kept."""
-        if self.by_language and texts is not None:
+        (``texts``: one per row): the ranking of the classes, so every label, is kept."""
+        if self.by_language:
             divisors = self.temperatures([detect_language(t) for t in texts])[:, None]
         elif self.temperature != 1.0:
             divisors = np.full((len(scores), 1), self.temperature)
@@ -90,9 +94,10 @@ def _positive(value: object) -> TypeGuard[float]:
 
 
 def read_calibration(model_dir: Path) -> Calibration:
-    """The folder's calibration; identity when it has no file. A file that is unreadable
-    or holds anything but a positive, finite temperature is a :class:`ModelFileError`
-    naming it: scoring on with a wrong scale would show wrong negativities silently."""
+    """The folder's calibration; identity when it has no file. A file that is unreadable,
+    holds anything but a positive, finite temperature, or has a ``by_language`` entry that
+    is not a known language with such a temperature is a :class:`ModelFileError` naming it:
+    scoring on with a wrong scale would show wrong negativities silently."""
     path = model_dir / CALIBRATION_FILE
     if not path.exists():
         return Calibration()
@@ -111,11 +116,13 @@ def read_calibration(model_dir: Path) -> Calibration:
         raise ModelFileError(
             f'{path}: "temperature" must be a positive number, found {temperature!r:.40}'
         )
-    if not isinstance(by_language, dict) or not all(map(_positive, by_language.values())):
+    if (
+        not isinstance(by_language, dict)
+        or not set(by_language) <= set(LANGUAGES)
+        or not all(map(_positive, by_language.values()))
+    ):
         raise ModelFileError(
-            f'{path}: "by_language" must map languages to positive numbers, '
-            f"found {by_language!r:.60}"
+            f'{path}: "by_language" must map languages ({", ".join(LANGUAGES)}) '
+            f"to positive numbers, found {by_language!r:.60}"
         )
-    return Calibration(
-        method, float(temperature), {str(k): float(v) for k, v in by_language.items()}
-    )
+    return Calibration(method, float(temperature), {k: float(v) for k, v in by_language.items()})

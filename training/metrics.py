@@ -51,6 +51,14 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float | None:
 
 #: Displayed negativity is P(negative) in whole percent: at or above this it reads "100".
 DISPLAYED_MAX = 0.995
+
+
+def displayed_100_share(negativity: npt.ArrayLike) -> float:
+    """The share of rows whose negativity the queue shows as 100 (0.0 without rows)."""
+    values = np.asarray(negativity, dtype=np.float64)
+    return float((values >= DISPLAYED_MAX).mean()) if values.size else 0.0
+
+
 #: Annotator agreement at which a negative grade counts as "clearly negative".
 CLEAR_AGREEMENT = 0.8
 
@@ -79,9 +87,7 @@ def severity_metrics(
         "negativity_auc_clear": None if clear is None else round(clear, 4),
         "spearman_rating": None if overall is None else round(overall, 4),
         "spearman_within_negative": None if within is None else round(within, 4),
-        "displayed_100_share": round(
-            sum(n >= DISPLAYED_MAX for n in negativity) / max(1, len(negativity)), 4
-        ),
+        "displayed_100_share": round(displayed_100_share(negativity), 4),
     }
 
 

@@ -287,7 +287,7 @@ def calibration_summary(card: ModelCard, rows: str = "pooled", measure: str = "n
     )
     return "\n".join(
         [
-            tr("Temperature %s, fitted on the dev splits.") % temperatures_text(calibration),
+            _fitted_text(calibration),
             tr("%s on %s (%s rows, held out):") % (what, set_name(rows), count(block.get("n"))),
             tr("expected calibration error %s before, %s after.")
             % (number(block.get(f"{key}_before")), number(block.get(f"{key}_after"))),
@@ -300,6 +300,16 @@ def calibration_summary(card: ModelCard, rows: str = "pooled", measure: str = "n
             % (number(calibration.get("ece_before")), number(calibration.get("ece_after"))),
         ]
     )
+
+
+def _fitted_text(calibration: Mapping[str, Any]) -> str:
+    cap = calibration.get("displayed_100_cap")
+    if isinstance(cap, int | float) and not isinstance(cap, bool):
+        return tr(
+            "Temperature %s, fitted on the dev splits and raised where more than %s of a dev "
+            "set would read 100."
+        ) % (temperatures_text(calibration), percent(cap))
+    return tr("Temperature %s, fitted on the dev splits.") % temperatures_text(calibration)
 
 
 def speed_text(speed: Mapping[str, Any] | None) -> str:

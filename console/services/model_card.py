@@ -307,7 +307,7 @@ def _metric_row(name: str, block: Mapping[str, Any], indent: int) -> str:
 
 def temperatures_text(calibration: Mapping[str, Any]) -> str:
     """The temperature of a calibration entry, with each language's where it has them:
-    ``1.214 (zh 1.533, en 1.214)``."""
+    ``1.474 (en 1.213, zh 1.531)``."""
     text = _num(calibration.get("temperature"))
     by_language = calibration.get("by_language")
     if isinstance(by_language, Mapping) and by_language:

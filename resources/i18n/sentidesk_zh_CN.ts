@@ -835,6 +835,10 @@
         <translation>预测情感的置信度</translation>
     </message>
     <message>
+        <source>Temperature %s, fitted on the dev splits.</source>
+        <translation>温度 %s，在开发集上拟合。</translation>
+    </message>
+    <message>
         <source>not measured</source>
         <translation>未测量</translation>
     </message>
@@ -865,6 +869,10 @@
     <message>
         <source>Not calibrated: its calibration file cannot be read.</source>
         <translation>未校准：无法读取其校准文件。</translation>
+    </message>
+    <message>
+        <source>Temperature %s, fitted on the dev splits and raised where more than %s of a dev set would read 100.</source>
+        <translation>温度 %s，在开发集上拟合；若某个开发集显示为 100 的比例会超过 %s，则调高。</translation>
     </message>
     <message>
         <source>About this model</source>
@@ -957,10 +965,6 @@
     <message>
         <source>English</source>
         <translation>英文</translation>
-    </message>
-    <message>
-        <source>Temperature %s, fitted on the dev splits.</source>
-        <translation>温度 %s，在开发集上拟合。</translation>
     </message>
     <message>
         <source>%s on %s (%s rows, held out):</source>

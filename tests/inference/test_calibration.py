@@ -56,9 +56,13 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
     assert read_calibration(tmp_path) == Calibration("temperature", 1.7)
     assert read_calibration(tmp_path).calibrated
     assert "by_language" not in json.loads((tmp_path / CALIBRATION_FILE).read_text("utf-8"))
-    per_language = Calibration("temperature", 1.2, {"zh": 1.5, "en": 1.1})
+    given = {"zh": 1.5, "en": 1.1}
+    per_language = Calibration("temperature", 1.2, given)
     per_language.save(tmp_path)
     assert read_calibration(tmp_path) == per_language
+    given["zh"] = 9.0  # the value keeps its own copy, and stays hashable
+    assert per_language.by_language["zh"] == 1.5
+    assert hash(per_language) == hash(Calibration("temperature", 1.2))
 
 
 @pytest.mark.parametrize(
@@ -76,6 +80,8 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
         ('{"method": "temperature", "temperature": 1, "by_language": []}', "by_language"),
         ('{"method": "temperature", "temperature": 1, "by_language": {"zh": 0}}', "by_language"),
         ('{"method": "temperature", "temperature": 1, "by_language": {"en": "1"}}', "by_language"),
+        # a key no text is ever detected as would silently never apply
+        ('{"method": "temperature", "temperature": 1, "by_language": {"ZH": 2}}', "by_language"),
     ],
 )
 def test_a_bad_file_is_refused_naming_it(tmp_path: Path, content: str, message: str) -> None:

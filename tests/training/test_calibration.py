@@ -111,6 +111,9 @@ def test_the_cap_raises_the_temperature_just_enough() -> None:
     assert any(shown_as_100(part, capped * 0.99, 0) > 0.01 for part in parts)
     # a temperature already within the cap is kept as it is
     assert cap_temperature(parts, negative=0, cap=1.0, lower=best) == best
+    # a cap no temperature in the range meets stops at the top of the range
+    certain = np.asarray([[300.0, 0.0, 0.0]] * 10)
+    assert cap_temperature([certain], negative=0, cap=0.0, lower=1.0, upper=20.0) == 20.0
 
 
 def test_fit_capped_reports_both_temperatures() -> None:
