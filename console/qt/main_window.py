@@ -59,7 +59,7 @@ from console.qt.login import choose_account, role_name
 from console.qt.model_card_view import ModelCardDialog
 from console.qt.model_history import ModelHistoryDialog
 from console.qt.notices import NoticeBar
-from console.qt.queue_model import QueueModel
+from console.qt.queue_model import ESCALATION_MARK, QueueModel
 from console.qt.queue_view import QueueView
 from console.qt.record_table import step_selection
 from console.qt.retrain_flow import RetrainFlow
@@ -284,6 +284,13 @@ class MainWindow(QMainWindow):
         }
         for i in range(self.order.count()):
             self.order.setItemText(i, orders[QueueOrder(self.order.itemData(i))])
+        self.order.setToolTip(
+            tr(
+                "In both negativity orders, customers who threaten to escalate (a complaint to "
+                "a regulator, a lawyer, a chargeback, a public review) come first, marked %s."
+            )
+            % ESCALATION_MARK
+        )
         self.order_label.setText(tr("Order:"))
         self.menuBar().clear()
         self._build_menus()

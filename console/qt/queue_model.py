@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.services.queue import QueueFilter, QueueOrder, sort_key
+from console.services.queue import QueueFilter, QueueOrder, escalating, sort_key
 from console.store import QueueRow
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,6 +36,8 @@ NegativityRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 SENTIMENT_COLORS = {"negative": "#c62828", "neutral": "#546e7a", "positive": "#2e7d32"}
+#: Marks the negativity of a ticket whose customer threatens to escalate (listed first).
+ESCALATION_MARK = "⚠"
 
 
 def tr(text: str) -> str:
@@ -136,6 +138,12 @@ class QueueModel(QAbstractTableModel):
             # Qt guesses whether a tooltip is markup; the customer's words must stay text
             text = html.escape(f"{row.subject}\n{row.preview}").replace("\n", "<br>")
             return f"<p>{text}</p>"
+        if role == Qt.ItemDataRole.ToolTipRole and column == "negativity" and escalating(row):
+            return tr(
+                "The customer threatens to escalate (a complaint to a regulator, a lawyer, a "
+                "chargeback, a public review): listed before other tickets in the negativity "
+                "orders. Supervisors see which words under Review → Flagged conversations."
+            )
         if role == Qt.ItemDataRole.ToolTipRole and column == "sentiment" and row.overridden:
             return tr("Corrected by an agent (model said: %s)") % (row.predicted_sentiment or "-")
         if role == Qt.ItemDataRole.ForegroundRole and column == "sentiment" and row.sentiment:
@@ -146,7 +154,10 @@ class QueueModel(QAbstractTableModel):
 
     def _display(self, row: QueueRow, column: str) -> str:
         if column == "negativity":
-            return "…" if row.negativity is None else f"{row.negativity * 100:.0f}"
+            if row.negativity is None:
+                return "…"
+            value = f"{row.negativity * 100:.0f}"
+            return f"{ESCALATION_MARK} {value}" if escalating(row) else value
         if column == "sentiment":
             text = tr(row.sentiment) if row.sentiment else "…"
             return f"{text} ✎" if row.overridden else text

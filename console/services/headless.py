@@ -14,7 +14,8 @@ from console.services.desk import (
     open_store,
     suggest_for,
 )
-from console.services.queue import QueueOrder, ordered
+from console.services.flags import load_flag_settings, refresh_flags
+from console.services.queue import QueueOrder, escalating, ordered
 from console.services.scoring_loop import score_all_pending
 from console.services.template_edits import effective_library
 
@@ -27,12 +28,16 @@ def run_headless(
     order: QueueOrder = QueueOrder.NEGATIVITY,
 ) -> dict[str, Any]:
     """Write one JSON line per ticket of ``tickets``, in queue order. Returns a summary."""
+    # read first: a malformed settings file must stop the run before anything is imported
+    flag_settings = load_flag_settings(root)
     store = open_store(root)
     try:
         report = import_path(store, tickets)
         active = open_scorer(root)
         scorer = active.scorer
         scored = score_all_pending(store, scorer)
+        # the queue order reads the escalation flags, as the window's does after each round
+        refresh_flags(store, flag_settings)
         library = effective_library(store)
         wanted = set(report.ticket_ids)
         queue = ordered(store.queue_rows(), order, now=time.time())
@@ -52,6 +57,7 @@ def run_headless(
                     },
                     "sentiment": detail.sentiment,
                     "category": detail.category,
+                    "escalating": escalating(row),
                     "explanation": explanation_for(scorer, detail),
                     "suggestion": top.text if top else None,
                     "template_id": top.template.id if top else None,

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from console.services.flags import ESCALATION
 from console.store import LABELS_CHANNEL, QueueRow
 
 #: Waiting time at which the blended priority gives full weight to age.
@@ -15,8 +16,10 @@ WAIT_WEIGHT = 0.35
 
 
 class QueueOrder(Enum):
+    #: most negative first, escalating customers (see :func:`escalating`) before the rest
     NEGATIVITY = "negativity"
-    BLENDED = "blended"  # negativity blended with waiting time
+    #: negativity blended with waiting time, escalating customers first
+    BLENDED = "blended"
     OLDEST = "oldest"
     NEWEST = "newest"
 
@@ -95,17 +98,40 @@ def waiting_hours(row: QueueRow, now: float | None = None) -> float:
     return max(0.0, ((now or time.time()) - row.created_at) / 3600)
 
 
+def escalating(row: QueueRow) -> bool:
+    """A negative ticket whose customer threatens to take it further: a complaint to a
+    regulator or the consumer hotline, a lawyer, a chargeback, a public bad review (the
+    escalation phrases of the flag settings, so the flag and the queue agree on what counts).
+
+    Negativity is a probability that the text is negative: a furious customer and a mildly
+    disappointed one both read 98-100, so it cannot say which to answer first. A threat to
+    escalate can, and it costs the shop most when it waits. A ticket an agent marked not
+    negative is no longer escalating, whatever its words.
+    """
+    return row.sentiment == "negative" and ESCALATION in row.flags
+
+
 def priority(row: QueueRow, order: QueueOrder, now: float) -> float:
-    """Higher first. Unscored tickets sort after scored ones in the negativity orders."""
+    """Higher first. Unscored tickets sort after scored ones in the negativity orders, and
+    escalating tickets (:func:`escalating`) before all others: both orders' values lie in
+    [0, 1], so adding 1 puts them ahead without changing their order among themselves."""
     if order is QueueOrder.OLDEST:
         return -row.created_at
     if order is QueueOrder.NEWEST:
         return row.created_at
-    negativity = -1.0 if row.negativity is None else row.negativity
-    if order is QueueOrder.BLENDED and row.negativity is not None:
+    if row.negativity is None:
+        return -1.0
+    value = row.negativity
+    if order is QueueOrder.BLENDED:
         age = min(1.0, waiting_hours(row, now) / WAIT_SATURATION_HOURS)
-        return (1 - WAIT_WEIGHT) * negativity + WAIT_WEIGHT * age
-    return negativity
+        value = (1 - WAIT_WEIGHT) * value + WAIT_WEIGHT * age
+    return value + 1.0 if escalating(row) else value
+
+
+def _most_negative_first(r: QueueRow) -> tuple[float, float, str]:
+    if r.negativity is None:
+        return (1.0, r.created_at, r.id)
+    return (-r.negativity - (1.0 if escalating(r) else 0.0), r.created_at, r.id)
 
 
 def sort_key(
@@ -118,7 +144,7 @@ def sort_key(
     """
     moment = now or time.time()
     if order is QueueOrder.NEGATIVITY:
-        return lambda r: (1.0 if r.negativity is None else -r.negativity, r.created_at, r.id)
+        return _most_negative_first
     if order is QueueOrder.OLDEST:
         return lambda r: (r.created_at, r.created_at, r.id)
     if order is QueueOrder.NEWEST:

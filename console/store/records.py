@@ -88,6 +88,8 @@ class QueueRow:
     created_at: float  # epoch seconds
     status: str
     overridden: bool
+    #: the reasons the ticket is flagged for, sorted (see console/services/flags.py)
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,8 @@ def label_ticket_id(text: str) -> str:
 
 
 _QUEUE_COLUMNS = """id, negativity, COALESCE(sentiment_override, sentiment), sentiment, category,
-    category_override, language, customer, subject, preview, channel, created_ts, status"""
+    category_override, language, customer, subject, preview, channel, created_ts, status,
+    (SELECT group_concat(f.reason, ',') FROM flags f WHERE f.ticket_id = tickets.id)"""
 
 
 def _queue_row(row: Sequence[Any]) -> QueueRow:
@@ -166,6 +167,7 @@ def _queue_row(row: Sequence[Any]) -> QueueRow:
         channel,
         created_ts,
         status,
+        flags,
     ) = row
     return QueueRow(
         id=tid,
@@ -181,6 +183,7 @@ def _queue_row(row: Sequence[Any]) -> QueueRow:
         created_at=created_ts,
         status=status,
         overridden=bool(category_override) or sentiment != predicted,
+        flags=tuple(sorted(flags.split(","))) if flags else (),
     )
 
 

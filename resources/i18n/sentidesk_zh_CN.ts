@@ -616,6 +616,10 @@
         <translation>键盘快捷键</translation>
     </message>
     <message>
+        <source>In both negativity orders, customers who threaten to escalate (a complaint to a regulator, a lawyer, a chargeback, a public review) come first, marked %s.</source>
+        <translation>在两种负面排序中，扬言要把事情闹大的客户（向监管部门投诉、找律师、银行拒付、公开差评）排在最前，并标有 %s。</translation>
+    </message>
+    <message>
         <source>Logged in: %s (%s)</source>
         <translation>当前用户：%s（%s）</translation>
     </message>
@@ -1430,6 +1434,10 @@ mean predicted %.1f%%, observed %.1f%%</source>
     <message>
         <source>Status</source>
         <translation>状态</translation>
+    </message>
+    <message>
+        <source>The customer threatens to escalate (a complaint to a regulator, a lawyer, a chargeback, a public review): listed before other tickets in the negativity orders. Supervisors see which words under Review → Flagged conversations.</source>
+        <translation>客户扬言要把事情闹大（向监管部门投诉、找律师、银行拒付、公开差评）：在两种负面排序中排在其他工单之前。主管可在“审核 → 被标记的对话”中看到是哪些字句。</translation>
     </message>
     <message>
         <source>Corrected by an agent (model said: %s)</source>

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from console.qt.queue_model import NegativityRole, QueueModel, TicketIdRole, format_age
+from console.qt.queue_model import (
+    ESCALATION_MARK,
+    NegativityRole,
+    QueueModel,
+    TicketIdRole,
+    format_age,
+)
 from console.services.queue import QueueFilter, QueueOrder
 from tests.helpers import queue_row as row
 
@@ -27,6 +33,30 @@ def test_rows_sorted_by_negativity_with_roles() -> None:
     assert model.index(0, 0).data(NegativityRole) == 0.9
     assert model.index(0, 0).data() == "90"
     assert model.index(2, 0).data() == "…"
+
+
+def test_escalating_tickets_are_marked_first_and_explained() -> None:
+    model = QueueModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    model.set_rows(
+        [
+            row("furious", 0.99, sentiment="negative"),
+            row("threat", 0.7, flags=("escalation",), sentiment="negative"),
+            row("thanks", 0.02, flags=("escalation",), sentiment="positive"),
+        ]
+    )
+    assert model.visible_ids() == ["threat", "furious", "thanks"]
+    assert model.index(0, 0).data() == f"{ESCALATION_MARK} 70"
+    assert "escalate" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    # the number itself stays the model's, for sorting views and delegates
+    assert model.index(0, 0).data(NegativityRole) == 0.7
+    for plain in (1, 2):
+        assert ESCALATION_MARK not in model.index(plain, 0).data()
+        assert model.index(plain, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    # an agent's "not negative" takes the mark and the place away
+    model.upsert_rows([row("threat", 0.7, flags=("escalation",), sentiment="neutral")])
+    assert model.visible_ids() == ["furious", "threat", "thanks"]
+    assert model.index(1, 0).data() == "70"
 
 
 def test_new_scores_slot_in_without_moving_the_selection(qapp: object) -> None:
@@ -66,7 +96,18 @@ def test_incremental_updates_match_a_full_sort() -> None:
             tid = f"t{rng.randrange(260)}"
             language = rng.choice(["en", "zh"])
             negativity = None if rng.random() < 0.1 else rng.random()
-            batch.append(row(tid, negativity, rng.random() * 30, language=language))
+            sentiment = rng.choice(["negative", "neutral"])
+            flags = ("escalation",) if rng.random() < 0.2 else ()
+            batch.append(
+                row(
+                    tid,
+                    negativity,
+                    rng.random() * 30,
+                    flags=flags,
+                    language=language,
+                    sentiment=sentiment,
+                )
+            )
         for r in batch:
             rows[r.id] = r
         model.upsert_rows(batch)

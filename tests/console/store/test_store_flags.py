@@ -128,6 +128,20 @@ def test_reasons_keep_their_first_time_and_a_closed_flag_reopens_on_a_new_one(
     assert store.rows("flags") == []
 
 
+def test_queue_rows_carry_the_reasons_a_ticket_is_flagged_for(store: TicketStore) -> None:
+    store.import_tickets([draft("T1"), draft("T2")], "f")
+    settle(
+        store,
+        ("T1", [FlagReason("negativity", "negativity 0.90"), FlagReason("escalation", "投诉")]),
+    )
+    rows = {r.id: r for r in store.queue_rows()}
+    assert rows["T1"].flags == ("escalation", "negativity")
+    assert rows["T2"].flags == ()
+    assert store.queue_rows(["T1"])[0].flags == ("escalation", "negativity")
+    settle(store, ("T1", [FlagReason("negativity", "negativity 0.95")]))
+    assert store.queue_rows(["T1"])[0].flags == ("negativity",)
+
+
 def test_writing_flags_needs_an_open_transaction(store: TicketStore) -> None:
     store.import_tickets([draft("T1")], "f")
     with pytest.raises(AssertionError, match=r"inside TicketStore\.transaction"):
