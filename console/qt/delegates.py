@@ -17,7 +17,8 @@ def negativity_color(value: float) -> QColor:
 
 
 class NegativityBarDelegate(QStyledItemDelegate):
-    """A horizontal bar whose length and colour show negativity, with the number on top."""
+    """A horizontal bar whose length and colour show negativity, with the cell's text (the
+    number, and any mark the model adds to it) on top."""
 
     def paint(
         self,
@@ -38,5 +39,6 @@ class NegativityBarDelegate(QStyledItemDelegate):
         )
         painter.fillRect(bar, negativity_color(float(value)))
         painter.setPen(QColor("#111111"))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), f"{float(value) * 100:.0f}")
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), str(text))
         painter.restore()

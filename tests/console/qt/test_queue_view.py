@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QMainWindow, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
-from console.qt.queue_model import QueueModel
+from console.qt.delegates import NegativityBarDelegate
+from console.qt.queue_model import ESCALATION_MARK, QueueModel
 from console.qt.queue_view import COLUMN_WIDTHS, QueueView
 from tests.helpers import queue_row as row
 
@@ -112,3 +113,34 @@ def test_focus_without_a_current_row_still_gets_one(qtbot: QtBot) -> None:
     qtbot.waitUntil(view.window().isActiveWindow)
     qtbot.waitUntil(lambda: view.currentIndex().isValid())
     assert view.currentIndex().row() == 0
+
+
+class RecordingPainter(QPainter):
+    """A painter that remembers the text drawn with it."""
+
+    def __init__(self, device: QImage) -> None:
+        super().__init__(device)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: Any) -> None:  # type: ignore[override]  # records, then draws
+        self.texts.append(str(args[-1]))
+        super().drawText(*args)
+
+
+def test_the_negativity_bar_shows_the_escalation_mark(qtbot: QtBot) -> None:
+    model = QueueModel()
+    model.set_rows(
+        [
+            row("threat", 0.7, flags=("escalation",), sentiment="negative"),
+            row("plain", 0.4, sentiment="negative"),
+        ]
+    )
+    delegate = NegativityBarDelegate()
+    image = QImage(120, 30, QImage.Format.Format_ARGB32)
+    painter = RecordingPainter(image)
+    for r in range(2):
+        option = QStyleOptionViewItem()
+        option.rect = QRect(0, 0, 120, 30)
+        delegate.paint(painter, option, model.index(r, 0))
+    painter.end()
+    assert painter.texts == [f"{ESCALATION_MARK} 70", "40"]
