@@ -576,6 +576,10 @@ class MainWindow(QMainWindow):
             (time.perf_counter() - t0) * 1000,
         )
         await self._load_flag_settings()
+        if await self.refresh_flags():
+            # Flags changed while the console was closed (new settings, a reply deadline
+            # passed): the queue's order and escalation marks read them.
+            self.model.refresh_rows(await self.workers.db(self.store.queue_rows))
         self.paths.inbox.mkdir(parents=True, exist_ok=True)
         self.watcher.addPath(str(self.paths.inbox))
         # without a usable model, the first launch makes a provisional one in the background
@@ -785,19 +789,20 @@ class MainWindow(QMainWindow):
             return
         self.notices.clear("flag-settings")
 
-    async def refresh_flags(self) -> None:
-        """Recompute the flags that the latest writes changed (database worker). A failure
-        is shown; the write itself is stored, and the next refresh catches up."""
+    async def refresh_flags(self) -> int:
+        """Recompute the flags that the latest writes changed (database worker); returns
+        how many tickets were recomputed. A failure is shown; the write itself is stored,
+        and the next refresh catches up."""
         if self.store is None or self.flag_settings is None:
-            return
+            return 0
         try:
-            await self.workers.db(refresh_flags, self.store, self.flag_settings)
+            return int(await self.workers.db(refresh_flags, self.store, self.flag_settings))
         except SentideskError as exc:
             log.info("flags not recomputed after a write: %s", exc)
             self.notices.show_notice(
                 "flags", tr("Flags could not be brought up to date: %s") % describe(exc)
             )
-            return
+            return 0
         self.notices.clear("flags")
 
     # -- background scoring -------------------------------------------------------------
@@ -960,6 +965,7 @@ class MainWindow(QMainWindow):
     # -- the selected ticket ------------------------------------------------------------
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         ticket_id = self.model.ticket_id(current.row())
+        self.model.hold(ticket_id)
         if ticket_id is not None:
             self._selected_at = time.perf_counter()
             self._spawn(self.open_ticket(ticket_id))

@@ -36,6 +36,9 @@ NegativityRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 
 SENTIMENT_COLORS = {"negative": "#c62828", "neutral": "#546e7a", "positive": "#2e7d32"}
+#: Changed rows above which :meth:`QueueModel.refresh_rows` re-sorts everything at once
+#: (tens of milliseconds for 50,000 rows) instead of moving each row on its own.
+BULK_REFRESH_ROWS = 500
 #: Marks the negativity of a ticket whose customer threatens to escalate (listed first).
 ESCALATION_MARK = "⚠"
 
@@ -105,6 +108,8 @@ class QueueModel(QAbstractTableModel):
         self._vkeys: list[tuple[float, float, str]] = []
         self._counts: Counter[str] = Counter()
         self._values: dict[str, set[str]] = {c: set() for c in self.FILTER_COLUMNS}
+        #: the ticket the agent has open, which keeps its place while open (see :meth:`hold`)
+        self._held: str | None = None
 
     # -- Qt model API -------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -213,7 +218,9 @@ class QueueModel(QAbstractTableModel):
                 self._take(row.id)
             self._all[row.id] = row
             self._counts[row.status] += 1
-            key = self._keys[row.id] = key_of(row)
+            if not self._holds(old, row):
+                self._keys[row.id] = key_of(row)
+            key = self._keys[row.id]
             if self._filter.matches(row):
                 position = bisect_left(self._vkeys, key)
                 self._vkeys.insert(position, key)
@@ -223,6 +230,43 @@ class QueueModel(QAbstractTableModel):
         if self._note_values(rows):
             self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
+
+    def refresh_rows(self, rows: Iterable[QueueRow]) -> None:
+        """Bring the model up to date with a fresh read of the whole store, touching only
+        the rows that differ (flags recomputed after the settings changed, say): a few go
+        through :meth:`upsert_rows`, many through one re-sort that keeps selections."""
+        changed = [r for r in rows if self._all.get(r.id) != r]
+        if len(changed) <= BULK_REFRESH_ROWS:
+            self.upsert_rows(changed)
+            return
+        key_of = sort_key(self._order, self._now)
+        for row in changed:
+            old = self._all.get(row.id)
+            if old is not None:
+                self._counts[old.status] -= 1
+            self._all[row.id] = row
+            self._counts[row.status] += 1
+            if not self._holds(old, row):
+                self._keys[row.id] = key_of(row)
+        self._relayout()
+        if self._note_values(changed):
+            self.valuesChanged.emit()
+        self.countsChanged.emit(self.status_counts())
+
+    def hold(self, ticket_id: str | None) -> None:
+        """Keep ``ticket_id``, the ticket the agent has open, where it is in the order until
+        another one is opened: relabelling or answering it may change its place (an
+        escalating ticket marked not negative drops down), and moving it under the agent's
+        cursor would make the next J skip the tickets that were after it. A new score still
+        moves it (the selection follows): that is the model's news, not the agent's doing.
+        The ticket held before goes to its place now."""
+        previous, self._held = self._held, ticket_id
+        if previous is not None and previous != ticket_id and previous in self._all:
+            self.upsert_rows([self._all[previous]])
+
+    def _holds(self, old: QueueRow | None, new: QueueRow) -> bool:
+        """Whether ``new`` keeps the sort key of ``old`` (see :meth:`hold`)."""
+        return old is not None and new.id == self._held and new.negativity == old.negativity
 
     def set_order(self, order: QueueOrder) -> None:
         if order is not self._order:

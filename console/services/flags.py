@@ -270,8 +270,16 @@ def load_flag_settings(root: Path | None) -> FlagSettings:
 
 # -- escalation language ----------------------------------------------------------------
 _LATIN = "0-9a-z"
-#: A number right after or before these is an amount or part of another number.
-_NUMBER_BEFORE = r"(?<![0-9a-z.,$¥€£#])"
+#: Words after which a number names a thing (an order, a room, a size), not the consumer
+#: hotline or the consumer-rights day: "my order 315 arrived smashed".
+_NUMBERED_THINGS = (
+    "order", "room", "size", "item", "unit", "model", "number", "no", "no.", "ticket",
+    "订单", "单号", "房间", "编号", "型号", "尺码", "号码", "第",
+)  # fmt: skip
+#: A number right after or before these is an amount, part of another number or a label.
+_NUMBER_BEFORE = r"(?<![0-9a-z.,$¥€£#])" + "".join(
+    f"(?<!{re.escape(word + gap)})" for word in _NUMBERED_THINGS for gap in ("", " ")
+)
 _NUMBER_AFTER = r"(?![0-9a-z%]|[.,][0-9]|\s*(?:元|块|円|美元|yuan|rmb|usd|dollars?)(?![a-z]))"
 
 

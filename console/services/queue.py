@@ -99,16 +99,23 @@ def waiting_hours(row: QueueRow, now: float | None = None) -> float:
 
 
 def escalating(row: QueueRow) -> bool:
-    """A negative ticket whose customer threatens to take it further: a complaint to a
-    regulator or the consumer hotline, a lawyer, a chargeback, a public bad review (the
-    escalation phrases of the flag settings, so the flag and the queue agree on what counts).
+    """An open, scored, negative ticket whose customer threatens to take it further: a
+    complaint to a regulator or the consumer hotline, a lawyer, a chargeback, social media,
+    a public bad review (the escalation phrases of the flag settings, so the flag and the
+    queue agree on what counts, and turning the rule off turns this off).
 
     Negativity is a probability that the text is negative: a furious customer and a mildly
     disappointed one both read 98-100, so it cannot say which to answer first. A threat to
     escalate can, and it costs the shop most when it waits. A ticket an agent marked not
-    negative is no longer escalating, whatever its words.
+    negative is no longer escalating, whatever its words, and neither is one handled
+    (pending or solved): it must not hold the top of the queue for good.
     """
-    return row.sentiment == "negative" and ESCALATION in row.flags
+    return (
+        row.status == "open"
+        and row.negativity is not None
+        and row.sentiment == "negative"
+        and ESCALATION in row.flags
+    )
 
 
 def priority(row: QueueRow, order: QueueOrder, now: float) -> float:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from console.qt.app import build_window
 from console.qt.i18n import Translations
 from console.qt.main_window import MainWindow
+from console.qt.queue_model import ESCALATION_MARK, RowRole
 from console.qt.workers import Workers
 from console.services.accounts import Account
 from console.services.demo import DEMO_FILE
@@ -168,3 +169,61 @@ def test_suggestion_follows_the_ticket_until_the_agent_edits(
     panel.editor.setPlainText("my own words")
     panel.show_suggestions(ticket_id, first)
     assert panel.editor.toPlainText() == "my own words"
+
+
+def _start(
+    root: Path, tmp_path: Path, run: Callable[..., Any], account: Account
+) -> tuple[MainWindow, Workers]:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    workers = Workers()
+    win = build_window(root, settings, Translations(), workers, account)
+    win.show()
+    run(win.start(DEMO_FILE))
+    return win, workers
+
+
+def _stop(win: MainWindow, workers: Workers, run: Callable[..., Any]) -> None:
+    run(win.shutdown())
+    workers.shutdown()
+    win.deleteLater()
+
+
+def test_a_threat_read_as_negative_is_marked_and_goes_first_once_the_agent_moves_on(
+    qtbot: QtBot,
+    active_model: str,
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    run: Callable[..., Any],
+    agent_account: Account,
+) -> None:
+    threat = "T10208"  # "催了三次了还不发货，再不发我就投诉了。"
+    win, workers = _start(isolated_data_dir, tmp_path, run, agent_account)
+    try:
+        _wait_scored(qtbot, win)
+        model = win.model
+        if model.index(model.row_of(threat), 0).data(RowRole).sentiment == "negative":
+            pytest.skip("the tiny model already reads the threat as negative")
+        win.view.setFocus()
+        win.view.selectRow(model.row_of(threat))
+        place = model.row_of(threat)
+        qtbot.waitUntil(lambda: win.panel.detail is not None and win.panel.detail.id == threat)
+        with qtbot.waitSignal(win.storeChanged, timeout=10_000):
+            qtbot.keyClick(win, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda: ESCALATION_MARK in model.index(model.row_of(threat), 0).data())
+        # marked where it is while the agent works on it ...
+        assert model.row_of(threat) == place
+        # ... and first once they move on
+        qtbot.keyClick(win.view, Qt.Key.Key_J)
+        assert model.row_of(threat) == 0
+    finally:
+        _stop(win, workers, run)
+
+    # the escalation rule turned off while the console was closed: no mark on the next start
+    (isolated_data_dir / "flags.toml").write_text("[escalation]\nenabled = false\n")
+    win, workers = _start(isolated_data_dir, tmp_path, run, agent_account)
+    try:
+        row = win.model.index(win.model.row_of(threat), 0)
+        assert "escalation" not in row.data(RowRole).flags
+        assert ESCALATION_MARK not in row.data()
+    finally:
+        _stop(win, workers, run)

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from console.qt.queue_model import (
+    BULK_REFRESH_ROWS,
     ESCALATION_MARK,
     NegativityRole,
     QueueModel,
@@ -57,6 +60,32 @@ def test_escalating_tickets_are_marked_first_and_explained() -> None:
     model.upsert_rows([row("threat", 0.7, flags=("escalation",), sentiment="neutral")])
     assert model.visible_ids() == ["furious", "threat", "thanks"]
     assert model.index(1, 0).data() == "70"
+
+
+def test_the_open_ticket_keeps_its_place_until_the_agent_moves_on(qapp: object) -> None:
+    model = QueueModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    threat = row("threat", 0.7, flags=("escalation",), sentiment="negative")
+    model.set_rows([threat, row("second", 0.9, sentiment="negative"), row("third", 0.5)])
+    selection = QItemSelectionModel(model)
+    changes: list[int] = []
+    selection.currentRowChanged.connect(lambda current, _previous: changes.append(current.row()))
+    selection.setCurrentIndex(model.index(0, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    model.hold(model.ticket_id(selection.currentIndex().row()))
+    # the agent marks the threat not negative: it stays under the cursor
+    model.upsert_rows([replace(threat, sentiment="neutral")])
+    assert model.visible_ids() == ["threat", "second", "third"]
+    assert ESCALATION_MARK not in model.index(0, 0).data()
+    # J: the next ticket is the one that was after it, and the threat goes to its place
+    selection.setCurrentIndex(model.index(1, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    model.hold(model.ticket_id(selection.currentIndex().row()))
+    assert model.visible_ids() == ["second", "threat", "third"]
+    assert model.ticket_id(selection.currentIndex().row()) == "second"
+    assert changes == [0, 1]
+    # nothing held: updates move rows again
+    model.hold(None)
+    model.upsert_rows([row("third", 0.99, sentiment="negative")])
+    assert model.visible_ids()[0] == "third"
 
 
 def test_new_scores_slot_in_without_moving_the_selection(qapp: object) -> None:
@@ -115,3 +144,33 @@ def test_incremental_updates_match_a_full_sort() -> None:
         assert model.visible_ids() == [r.id for r in expected]
         assert all(model.row_of(r.id) == i for i, r in enumerate(expected))
     assert model.status_counts() == {"open": len(rows)}
+
+
+def test_refresh_rows_moves_only_what_changed_and_keeps_the_selection(qapp: object) -> None:
+    import random
+
+    from console.services.queue import ordered
+
+    rng = random.Random(5)
+    model = QueueModel()
+    QAbstractItemModelTester(model, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    rows = [row(f"t{i}", rng.random(), sentiment="negative") for i in range(2 * BULK_REFRESH_ROWS)]
+    model.set_rows(rows)
+    selection = QItemSelectionModel(model)
+    selection.setCurrentIndex(model.index(7, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    current = model.ticket_id(7)
+    for n in (3, BULK_REFRESH_ROWS + 1):  # a few rows one by one, then many in one re-sort
+        rows = [replace(r, flags=("escalation",)) if i < n else r for i, r in enumerate(rows)]
+        model.refresh_rows(rows)
+        assert model.visible_ids() == [r.id for r in ordered(rows, now=model._now)]
+        assert model.ticket_id(selection.currentIndex().row()) == current
+
+
+def test_a_new_score_still_moves_the_open_ticket(qapp: object) -> None:
+    model = QueueModel()
+    model.set_rows([row("open", None), row("other", 0.5)])
+    model.hold("open")
+    model.upsert_rows([row("open", 0.9)])
+    assert model.visible_ids() == ["open", "other"]
+    model.upsert_rows([row("open", 0.1)])
+    assert model.visible_ids() == ["other", "open"]

@@ -223,6 +223,9 @@ def test_every_rule_can_be_switched_off(settings: FlagSettings) -> None:
         ("If this isn't fixed I will sue", ["will sue"]),
         ("we're going to court over this", ["to court"]),
         ("不退款我就找媒体", ["找媒体"]),
+        ("I'll post this online and on social media", ["post this online", "social media"]),
+        ("再不解决我就发微博、发小红书", ["发微博", "发小红书"]),
+        ("我要去315投诉你们", ["315", "投诉"]),
     ],
 )
 def test_escalation_phrases_are_found(settings: FlagSettings, text: str, found: list[str]) -> None:
@@ -248,6 +251,15 @@ def test_escalation_phrases_are_found(settings: FlagSettings, text: str, found: 
         "我在媒体公司上班，问下发票",  # works at a media company
         "Hi, this is Sue from accounts",  # a name, not a lawsuit
         "is the food court entrance open",
+        "My order 315 arrived smashed",  # a numbered thing, not the consumer-rights day
+        "room 315 has no hot water",
+        "订单315还没发货",
+        "我不想投诉，只想换货",  # a threat said not to be one
+        "我没有投诉的意思",
+        "I'm not going to leave a bad review, just fix it",
+        "I don't want to sue you, I want a refund",
+        "No need for lawyers, just send the right size",
+        "I saw your ad on facebook, is it in stock?",
     ],
 )
 def test_escalation_phrases_ignore_false_positives(settings: FlagSettings, text: str) -> None:

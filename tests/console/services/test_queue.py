@@ -53,6 +53,14 @@ def test_a_threat_on_a_ticket_read_as_not_negative_does_not_jump_the_queue() -> 
     corrected = row("corrected", 0.9, 1, ("escalation",), sentiment="neutral")
     angry = row("angry", 0.8, 1, sentiment="negative")
     assert not escalating(relieved) and not escalating(corrected)
+    # handled, or not scored yet: no place at the top either
+    assert not escalating(
+        row("answered", 0.9, 1, ("escalation",), sentiment="negative", status="pending")
+    )
+    assert not escalating(
+        row("solved", 0.9, 1, ("escalation",), sentiment="negative", status="solved")
+    )
+    assert not escalating(row("unscored", None, 1, ("escalation",), sentiment="negative"))
     assert [r.id for r in ordered([relieved, corrected, angry], now=NOW)] == [
         "corrected",
         "angry",
