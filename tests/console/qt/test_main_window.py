@@ -29,12 +29,8 @@ def window(
     run: Callable[..., Any],
     agent_account: Account,
 ) -> Any:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    workers = Workers()
-    win = build_window(isolated_data_dir, settings, Translations(), workers, agent_account)
+    win, workers = _start(isolated_data_dir, tmp_path, run, agent_account)
     qtbot.addWidget(win)
-    win.show()
-    run(win.start(DEMO_FILE))
     yield win
     run(win.shutdown())
     workers.shutdown()
