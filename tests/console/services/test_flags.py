@@ -223,7 +223,11 @@ def test_every_rule_can_be_switched_off(settings: FlagSettings) -> None:
         ("If this isn't fixed I will sue", ["will sue"]),
         ("we're going to court over this", ["to court"]),
         ("不退款我就找媒体", ["找媒体"]),
-        ("I'll post this online and on social media", ["post this online", "social media"]),
+        (
+            "I'll post this online and all over social media",
+            ["post this online", "all over social media"],
+        ),
+        ("Fix this or I'll put it on blast", ["on blast"]),
         ("再不解决我就发微博、发小红书", ["发微博", "发小红书"]),
         ("我要去315投诉你们", ["315", "投诉"]),
     ],
@@ -260,6 +264,7 @@ def test_escalation_phrases_are_found(settings: FlagSettings, text: str, found: 
         "I don't want to sue you, I want a refund",
         "No need for lawyers, just send the right size",
         "I saw your ad on facebook, is it in stock?",
+        "is anyone even responding to social media?",  # about the shop's team, no threat
     ],
 )
 def test_escalation_phrases_ignore_false_positives(settings: FlagSettings, text: str) -> None:
