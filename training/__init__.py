@@ -44,6 +44,7 @@ from training.retrain import (
     retrain,
     retrain_data,
 )
+from training.severity import GradedTicket, graded_tickets, intensity_ranking
 from training.tweets import tweet_examples
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "GateCheck",
     "GateDecision",
     "GatePolicy",
+    "GradedTicket",
     "LabelEvent",
     "NothingToLearnError",
     "ParityReport",
@@ -86,7 +88,9 @@ __all__ = [
     "format_table",
     "gate_metrics",
     "gold_sets",
+    "graded_tickets",
     "int8_agreement",
+    "intensity_ranking",
     "normalize_text",
     "read_labelled",
     "reliability_bins",

@@ -181,19 +181,54 @@ _GREETING = re.compile(r"^(hi|hello|dear|你好|您好|在吗|亲)", re.IGNORECA
 AuthoredKind = Literal["tickets", "sarcasm"]
 
 
-def authored_templates(lang: str, kind: AuthoredKind = "tickets") -> Iterator[tuple[str, str, str]]:
-    """(label, category, template) rows of ``resources/data/<kind>_<lang>.tsv``."""
+#: Complaint intensity grades of the optional 5th column: 1 mild (disappointed, polite),
+#: 2 clear (frustrated, demands a fix), 3 severe (angry, accuses, threatens to escalate).
+INTENSITIES = (1, 2, 3)
+_COLUMNS = "label<TAB>category<TAB>text[<TAB>cues[<TAB>intensity]]"
+
+
+@dataclass(frozen=True)
+class AuthoredLine:
+    """One data line of an authored file: the three columns training reads, and the two
+    optional columns only measurements read, so they never change a text or its split:
+    ``cues`` (the raw 4th column, see training/cues.py) and ``intensity`` (the 5th, a grade
+    of :data:`INTENSITIES` on negative held-out lines, see training/severity.py)."""
+
+    label: str
+    category: str
+    template: str
+    cues: str
+    intensity: int | None
+    line: int
+
+
+def authored_lines(lang: str, kind: AuthoredKind = "tickets") -> list[AuthoredLine]:
+    """Every data line of ``resources/data/<kind>_<lang>.tsv``; raises
+    :class:`InputFileError` naming the file and line for a wrong column count or grade."""
     path = resource_path("data", f"{kind}_{lang}.tsv")
+    out = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        # An optional 4th column marks the cue phrases of held-out lines for measuring
-        # explanations (training/cues.py); it is never part of the text.
-        if len(parts) not in (3, 4):
-            expected = "label<TAB>category<TAB>text[<TAB>cues]"
-            raise InputFileError(f"{path}:{number}: expected {expected}")
-        yield parts[0], parts[1], parts[2]
+        if len(parts) not in (3, 4, 5):
+            raise InputFileError(f"{path}:{number}: expected {_COLUMNS}")
+        grade = parts[4].strip() if len(parts) == 5 else ""
+        if grade and grade not in {str(i) for i in INTENSITIES}:
+            raise InputFileError(f"{path}:{number}: intensity must be 1, 2 or 3, not {grade!r}")
+        if grade and parts[0] != "negative":
+            raise InputFileError(f"{path}:{number}: only negative lines have an intensity")
+        cues = parts[3] if len(parts) > 3 else ""
+        out.append(
+            AuthoredLine(parts[0], parts[1], parts[2], cues, int(grade) if grade else None, number)
+        )
+    return out
+
+
+def authored_templates(lang: str, kind: AuthoredKind = "tickets") -> Iterator[tuple[str, str, str]]:
+    """(label, category, template) rows of ``resources/data/<kind>_<lang>.tsv``."""
+    for row in authored_lines(lang, kind):
+        yield row.label, row.category, row.template
 
 
 def authored_examples(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from inference import InputFileError, Span
 from inference.resources import resource_path
-from training.corpora import FILL
+from training.corpora import FILL, AuthoredKind, authored_lines
 
 #: Separates the cue phrases of one line.
 CUE_SEPARATOR = "|"
@@ -66,34 +66,27 @@ def parse_cues(field: str) -> tuple[str, ...]:
     return phrases
 
 
-def read_cue_lines(lang: str, kind: str = "tickets") -> list[CueLine]:
+def read_cue_lines(lang: str, kind: AuthoredKind = "tickets") -> list[CueLine]:
     """Every data line of ``resources/data/<kind>_<lang>.tsv`` with its cues.
 
     Raises :class:`InputFileError` naming the file and line for a malformed cue column: an
     empty phrase, a phrase that is not in the line's text or holds a placeholder (it must be
     found, literally, in the filled ticket), or a cue on a neutral line."""
-    path = resource_path("data", f"{kind}_{lang}.tsv")
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) not in (3, 4):
-            expected = "label<TAB>category<TAB>text[<TAB>cues]"
-            raise InputFileError(f"{path}:{number}: expected {expected}")
-        label, category, template = parts[:3]
+    for row in authored_lines(lang, kind):
+        where = f"{resource_path('data', f'{kind}_{lang}.tsv')}:{row.line}"
         try:
-            cues = parse_cues(parts[3]) if len(parts) == 4 else ()
+            cues = parse_cues(row.cues)
         except ValueError as exc:
-            raise InputFileError(f"{path}:{number}: {exc}") from None
+            raise InputFileError(f"{where}: {exc}") from None
         for cue in cues:
-            if "{" in cue or cue not in template:
+            if "{" in cue or cue not in row.template:
                 raise InputFileError(
-                    f"{path}:{number}: cue {cue!r} is not a literal part of the line's text"
+                    f"{where}: cue {cue!r} is not a literal part of the line's text"
                 )
-        if cues and label == "neutral":
-            raise InputFileError(f"{path}:{number}: a neutral line has no cue to mark")
-        out.append(CueLine(lang, label, category, template, cues, number))
+        if cues and row.label == "neutral":
+            raise InputFileError(f"{where}: a neutral line has no cue to mark")
+        out.append(CueLine(lang, row.label, row.category, row.template, cues, row.line))
     return out
 
 

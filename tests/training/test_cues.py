@@ -58,8 +58,8 @@ def test_the_cue_column_is_never_part_of_the_training_text(tsv: Path) -> None:
     assert plain.cues == ()
 
 
-def test_a_fifth_column_is_still_refused(tsv: Path) -> None:
-    tsv.write_text("negative\tservice\ttext\tcue\textra\n", encoding="utf-8")
+def test_a_sixth_column_is_still_refused(tsv: Path) -> None:
+    tsv.write_text("negative\tservice\ttext\tcue\t2\textra\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"tickets_xx\.tsv:1: expected"):
         list(authored_templates("xx"))
     with pytest.raises(InputFileError, match=r"tickets_xx\.tsv:1: expected"):
