@@ -192,7 +192,7 @@ class AuthoredLine:
     """One data line of an authored file: the three columns training reads, and the two
     optional columns only measurements read, so they never change a text or its split:
     ``cues`` (the raw 4th column, see training/cues.py) and ``intensity`` (the 5th, a grade
-    of :data:`INTENSITIES` on negative held-out lines, see training/severity.py)."""
+    of :data:`INTENSITIES` on negative lines, see training/severity.py)."""
 
     label: str
     category: str

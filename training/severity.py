@@ -1,10 +1,13 @@
 """Does negativity rank *how* negative a ticket is? Measured on authored tickets graded by hand.
 
-The authored ticket files may carry a 5th column on their held-out negative lines (dev +
-test): a complaint intensity of :data:`~training.corpora.INTENSITIES`, graded by reading the
-line alone, without the model's scores: 1 mild (disappointed, polite), 2 clear (frustrated,
-demands a fix), 3 severe (angry, accuses the shop, threatens to escalate). Training never
-reads it (:func:`training.corpora.authored_templates` yields three columns).
+The authored ticket files may carry a 5th column on their negative lines: a complaint
+intensity of :data:`~training.corpora.INTENSITIES`, graded by reading the line alone, without
+the model's scores: 1 mild (disappointed, polite), 2 clear (frustrated, demands a fix), 3
+severe (angry, accuses the shop, threatens to escalate). Only the held-out lines' grades
+(dev + test) are read here. Training never reads the column
+(:func:`training.corpora.authored_templates` yields three columns): trained on as soft
+targets (0.7 / 0.9 / 1.0 for "negative"), the grades moved this measure from 0.13 to 0.19
+on one build, within its noise, and held-out sarcasm fell from 97 % to 92 %.
 
 :func:`intensity_ranking` is the Spearman correlation between the model's negativity and
 that grade over the graded lines: the ticket-side twin of the tweets'
