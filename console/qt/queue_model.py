@@ -12,7 +12,7 @@ import html
 import time
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
@@ -29,6 +29,7 @@ from console.services.queue import QueueFilter, QueueOrder, escalating, sort_key
 from console.store import QueueRow
 
 Index = QModelIndex | QPersistentModelIndex
+SortKey = tuple[float, float, str]
 
 #: Custom roles, for delegates and tests.
 TicketIdRole = Qt.ItemDataRole.UserRole + 1
@@ -103,9 +104,9 @@ class QueueModel(QAbstractTableModel):
         self._now = time.time()
         #: sort key per ticket id for the current order, kept up to date on every change so
         #: re-sorting is one C-level ``sorted`` over dict lookups
-        self._keys: dict[str, tuple[float, float, str]] = {}
+        self._keys: dict[str, SortKey] = {}
         #: the sort keys of ``_visible``, in the same order, for bisecting
-        self._vkeys: list[tuple[float, float, str]] = []
+        self._vkeys: list[SortKey] = []
         self._counts: Counter[str] = Counter()
         self._values: dict[str, set[str]] = {c: set() for c in self.FILTER_COLUMNS}
         #: the ticket the agent has open, which keeps its place while open (see :meth:`hold`)
@@ -212,14 +213,9 @@ class QueueModel(QAbstractTableModel):
         anchors = self._persistent_anchors()
         key_of = sort_key(self._order, self._now)
         for row in rows:
-            old = self._all.get(row.id)
-            if old is not None:
-                self._counts[old.status] -= 1
+            if row.id in self._all:
                 self._take(row.id)
-            self._all[row.id] = row
-            self._counts[row.status] += 1
-            if not self._holds(old, row):
-                self._keys[row.id] = key_of(row)
+            self._replace(row, key_of)
             key = self._keys[row.id]
             if self._filter.matches(row):
                 position = bisect_left(self._vkeys, key)
@@ -241,13 +237,7 @@ class QueueModel(QAbstractTableModel):
             return
         key_of = sort_key(self._order, self._now)
         for row in changed:
-            old = self._all.get(row.id)
-            if old is not None:
-                self._counts[old.status] -= 1
-            self._all[row.id] = row
-            self._counts[row.status] += 1
-            if not self._holds(old, row):
-                self._keys[row.id] = key_of(row)
+            self._replace(row, key_of)
         self._relayout()
         if self._note_values(changed):
             self.valuesChanged.emit()
@@ -263,6 +253,17 @@ class QueueModel(QAbstractTableModel):
         previous, self._held = self._held, ticket_id
         if previous is not None and previous != ticket_id and previous in self._all:
             self.upsert_rows([self._all[previous]])
+
+    def _replace(self, row: QueueRow, key_of: Callable[[QueueRow], SortKey]) -> None:
+        """Store ``row`` in place of its old version: counts, and its sort key unless held
+        (the visible list is the caller's to update)."""
+        old = self._all.get(row.id)
+        if old is not None:
+            self._counts[old.status] -= 1
+        self._all[row.id] = row
+        self._counts[row.status] += 1
+        if not self._holds(old, row):
+            self._keys[row.id] = key_of(row)
 
     def _holds(self, old: QueueRow | None, new: QueueRow) -> bool:
         """Whether ``new`` keeps the sort key of ``old`` (see :meth:`hold`)."""
