@@ -83,7 +83,7 @@ from console.services.desk import (
 )
 from console.services.flags import FlagSettings, load_flag_settings, refresh_flags
 from console.services.inbox import SETTLE_SECONDS, Inbox, InboxOutcome
-from console.services.queue import QueueFilter, QueueOrder, QueueScope
+from console.services.queue import QueueFilter, QueueOrder, QueueScope, changed_rows
 from console.services.scoring import explain_ticket
 from console.services.scoring_loop import RoundFailure, RoundResult, ScoringLoop, describe
 from console.store import SUPPORTED_SUFFIXES, ImportReport, ReplyDraft, TicketStore, spans_from_json
@@ -579,7 +579,8 @@ class MainWindow(QMainWindow):
         if await self.refresh_flags():
             # Flags changed while the console was closed (new settings, a reply deadline
             # passed): the queue's order and escalation marks read them.
-            self.model.refresh_rows(await self.workers.db(self.store.queue_rows))
+            known = self.model.rows_snapshot()
+            self.model.refresh_rows(await self.workers.db(changed_rows, self.store, known))
         self.paths.inbox.mkdir(parents=True, exist_ok=True)
         self.watcher.addPath(str(self.paths.inbox))
         # without a usable model, the first launch makes a provisional one in the background

@@ -227,11 +227,15 @@ class QueueModel(QAbstractTableModel):
             self.valuesChanged.emit()
         self.countsChanged.emit(self.status_counts())
 
-    def refresh_rows(self, rows: Iterable[QueueRow]) -> None:
-        """Bring the model up to date with a fresh read of the whole store, touching only
-        the rows that differ (flags recomputed after the settings changed, say): a few go
-        through :meth:`upsert_rows`, many through one re-sort that keeps selections."""
-        changed = [r for r in rows if self._all.get(r.id) != r]
+    def rows_snapshot(self) -> dict[str, QueueRow]:
+        """Every row by ticket id, as a copy another thread may read (see
+        :func:`console.services.queue.changed_rows`)."""
+        return dict(self._all)
+
+    def refresh_rows(self, changed: Sequence[QueueRow]) -> None:
+        """Take in rows that changed (flags recomputed after the settings changed, say): a
+        few go through :meth:`upsert_rows`, many through one re-sort that keeps
+        selections."""
         if len(changed) <= BULK_REFRESH_ROWS:
             self.upsert_rows(changed)
             return

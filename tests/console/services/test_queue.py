@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from console.services.queue import QueueFilter, QueueOrder, escalating, ordered
-from console.store import QueueRow
+from console.services.queue import QueueFilter, QueueOrder, changed_rows, escalating, ordered
+from console.store import FlagReason, QueueRow, TicketStore
+from tests.console.store.test_store import draft
 from tests.helpers import queue_row
 
 NOW = 1_000_000.0
@@ -78,3 +79,14 @@ def test_filters_and_search() -> None:
     assert [r.id for r in ordered(rows, flt=QueueFilter(status="open"), now=NOW)] == ["a", "c"]
     assert [r.id for r in ordered(rows, flt=QueueFilter(search="ann"), now=NOW)] == ["c"]
     assert [r.id for r in ordered(rows, flt=QueueFilter(search="物流"), now=NOW)] == ["a"]
+
+
+def test_changed_rows_are_those_a_view_does_not_hold_yet(store: TicketStore) -> None:
+    store.import_tickets([draft("T1"), draft("T2")], "f")
+    known = {r.id: r for r in store.queue_rows()}
+    assert changed_rows(store, known) == []
+    flagged = [("T1", [FlagReason("escalation", "投诉")], None), ("T2", [], None)]
+    store.transaction("flags", lambda: store.write_flags(flagged))
+    (row,) = changed_rows(store, known)
+    assert (row.id, row.flags) == ("T1", ("escalation",))
+    assert [r.id for r in changed_rows(store, {})] == [r.id for r in store.queue_rows()]
