@@ -14,9 +14,9 @@ The queue shows negativity in whole percent, so a probability of 0.995 or more r
 and a column of 100s cannot tell a furious customer from a merely unhappy one. Each
 language's temperature is therefore the one minimising the dev NLL, raised where needed
 until no dev set it is fitted on shows more than :data:`DISPLAYED_100_CAP` of its rows of
-that language as 100. Raising it
-costs a little calibration at the very top (measured: the ECE before and after stays in the
-manifest); it changes no label, since a temperature keeps the order of the classes.
+that language as 100. Raising it costs a little calibration at the very top (measured: the
+ECE before and after stays in the manifest); it changes no label, since a temperature keeps
+the order of the classes.
 
 Expected calibration error (ECE) is measured with 15 equal-width bins, twice: on the
 confidence of the predicted class (the usual definition) and on P(negative) against "the
