@@ -13,8 +13,10 @@ import time
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter
 from typing import Any, ClassVar
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
@@ -25,16 +27,28 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from console.services.queue import QueueFilter, QueueOrder, escalating, sort_key
+from console.services.queue import QueueFilter, QueueOrder, SortKey, escalating, sort_key
 from console.store import QueueRow
 
 Index = QModelIndex | QPersistentModelIndex
-SortKey = tuple[float, float, str]
 
 #: Custom roles, for delegates and tests.
 TicketIdRole = Qt.ItemDataRole.UserRole + 1
 NegativityRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
+#: The roles :meth:`QueueModel.data` answers. A paint asks each visible cell for a dozen
+#: roles; turning the others away first halves the model's share of a repaint.
+_ANSWERED_ROLES = frozenset(
+    {
+        TicketIdRole,
+        NegativityRole,
+        RowRole,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    }
+)
 
 SENTIMENT_COLORS = {"negative": "#c62828", "neutral": "#546e7a", "positive": "#2e7d32"}
 #: Changed rows above which :meth:`QueueModel.refresh_rows` re-sorts everything at once
@@ -46,6 +60,30 @@ ESCALATION_MARK = "⚠"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("QueueModel", text)
+
+
+def ascending_positions(keys: Sequence[SortKey]) -> list[int]:
+    """Positions of ``keys`` in ascending order, exactly as Python orders the tuples.
+
+    numpy sorts on the two numbers, several times faster than Python compares 50,000
+    tuples. Only the id tells apart keys whose numbers are equal (tickets imported in the
+    same second with the same score, say): each such run is put in order by Python, because
+    bisecting into the visible rows relies on the tuples' own order.
+    """
+    first = np.fromiter(map(itemgetter(0), keys), np.float64, len(keys))
+    second = np.fromiter(map(itemgetter(1), keys), np.float64, len(keys))
+    order = np.lexsort((second, first))
+    first, second = first[order], second[order]
+    positions: list[int] = order.tolist()
+    tied = np.flatnonzero((first[1:] == first[:-1]) & (second[1:] == second[:-1]))
+    if tied.size:
+        # a run of ties i, i+1, ... covers positions i .. last + 1
+        breaks = np.flatnonzero(np.diff(tied) > 1)
+        starts = np.concatenate(([tied[0]], tied[breaks + 1]))
+        ends = np.concatenate((tied[breaks], [tied[-1]])) + 2
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            positions[start:end] = sorted(positions[start:end], key=keys.__getitem__)
+    return positions
 
 
 def format_age(seconds: float) -> str:
@@ -128,9 +166,12 @@ class QueueModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._visible):
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        row = self._visible[index.row()]
+        position = index.row()
+        if not 0 <= position < len(self._visible):
+            return None
+        row = self._visible[position]
         column = self.COLUMNS[index.column()]
         if role == TicketIdRole:
             return row.id
@@ -192,7 +233,7 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self._all = {r.id: r for r in rows}
         self._now = time.time()
-        self._rekey(self._all.values())
+        self._rekey()
         self._compute_visible()
         self.endResetModel()
         self._counts = Counter(r.status for r in self._all.values())
@@ -276,8 +317,7 @@ class QueueModel(QAbstractTableModel):
     def set_order(self, order: QueueOrder) -> None:
         if order is not self._order:
             self._order = order
-            self._keys = {}
-            self._rekey(self._all.values())
+            self._rekey()
             self._relayout()
 
     def set_filter(self, flt: QueueFilter) -> None:
@@ -293,26 +333,29 @@ class QueueModel(QAbstractTableModel):
         """Called every minute: ages move on, and so does the blended order."""
         self._now = time.time()
         if self._order is QueueOrder.BLENDED:
-            self._rekey(self._all.values())
+            self._rekey()
             self._relayout()
         column = self.COLUMNS.index("age")
         if self._visible:
             self.dataChanged.emit(self.index(0, column), self.index(len(self._visible) - 1, column))
 
-    def _rekey(self, rows: Iterable[QueueRow]) -> None:
+    def _rekey(self) -> None:
+        """Every row's sort key for the current order. ``map`` and ``dict(zip())`` keep the
+        loop in C: on 50,000 rows that halves what a Python loop costs."""
         key = sort_key(self._order, self._now)
-        for row in rows:
-            self._keys[row.id] = key(row)
+        self._keys = dict(zip(self._all, map(key, self._all.values()), strict=True))
 
     def _compute_visible(self) -> None:
         flt = self._filter
         if flt == QueueFilter():
-            ids: Iterable[str] = self._all
+            ids, rows = list(self._all), list(self._all.values())
         else:
-            ids = [i for i, r in self._all.items() if flt.matches(r)]
-        ordered = sorted(ids, key=self._keys.__getitem__)
-        self._visible = [self._all[i] for i in ordered]
-        self._vkeys = [self._keys[i] for i in ordered]
+            kept = [(i, r) for i, r in self._all.items() if flt.matches(r)]
+            ids, rows = [i for i, _ in kept], [r for _, r in kept]
+        keys = list(map(self._keys.__getitem__, ids))
+        order = ascending_positions(keys)
+        self._visible = list(map(rows.__getitem__, order))
+        self._vkeys = list(map(keys.__getitem__, order))
 
     def _take(self, ticket_id: str) -> None:
         """Remove a ticket from the visible rows, if it is there (keys are unique)."""

@@ -10,6 +10,8 @@ from enum import Enum
 from console.services.flags import ESCALATION
 from console.store import LABELS_CHANNEL, QueueRow, TicketStore
 
+#: What the queue sorts on: the order's value, then creation time, then ticket id.
+SortKey = tuple[float, float, str]
 #: Waiting time at which the blended priority gives full weight to age.
 WAIT_SATURATION_HOURS = 24.0
 WAIT_WEIGHT = 0.35
@@ -94,10 +96,6 @@ class QueueFilter:
         return True
 
 
-def waiting_hours(row: QueueRow, now: float | None = None) -> float:
-    return max(0.0, ((now or time.time()) - row.created_at) / 3600)
-
-
 def escalating(row: QueueRow) -> bool:
     """An open, scored, negative ticket whose customer threatens to take it further: a
     complaint to a regulator or the consumer hotline, a lawyer, a chargeback, social media,
@@ -118,45 +116,45 @@ def escalating(row: QueueRow) -> bool:
     )
 
 
-def priority(row: QueueRow, order: QueueOrder, now: float) -> float:
-    """Higher first. Unscored tickets sort after scored ones in the negativity orders, and
-    escalating tickets (:func:`escalating`) before all others: both orders' values lie in
-    [0, 1], so adding 1 puts them ahead without changing their order among themselves."""
-    if order is QueueOrder.OLDEST:
-        return -row.created_at
-    if order is QueueOrder.NEWEST:
-        return row.created_at
-    if row.negativity is None:
-        return -1.0
-    value = row.negativity
-    if order is QueueOrder.BLENDED:
-        age = min(1.0, waiting_hours(row, now) / WAIT_SATURATION_HOURS)
-        value = (1 - WAIT_WEIGHT) * value + WAIT_WEIGHT * age
-    return value + 1.0 if escalating(row) else value
+def _blended(negativity: float, created_at: float, now: float) -> float:
+    """Negativity blended with the wait, which counts fully from
+    :data:`WAIT_SATURATION_HOURS` on; in [0, 1] like negativity."""
+    age = min(1.0, max(0.0, (now - created_at) / 3600) / WAIT_SATURATION_HOURS)
+    return (1 - WAIT_WEIGHT) * negativity + WAIT_WEIGHT * age
 
 
-def _most_negative_first(r: QueueRow) -> tuple[float, float, str]:
+def _most_negative_first(r: QueueRow) -> SortKey:
     if r.negativity is None:
         return (1.0, r.created_at, r.id)
     return (-r.negativity - (1.0 if escalating(r) else 0.0), r.created_at, r.id)
 
 
-def sort_key(
-    order: QueueOrder, now: float | None = None
-) -> Callable[[QueueRow], tuple[float, float, str]]:
-    """Key for ``sorted``: higher priority first; ties older first, then by id (total order).
+def sort_key(order: QueueOrder, now: float | None = None) -> Callable[[QueueRow], SortKey]:
+    """Key for ``sorted``: first what the order puts first; ties older first, then by id
+    (a total order, which the queue view's bisecting relies on).
 
-    The common orders get closures without the generic ``priority`` call: the queue computes
-    50,000 keys when the agent switches order, so each microsecond shows.
+    In the negativity orders unscored tickets come after scored ones, and escalating
+    tickets (:func:`escalating`) before all others: both orders' values lie in [0, 1], so
+    a step of 1 puts them ahead without changing their order among themselves.
+
+    Each order is a closure of its own, without shared dispatch: the queue computes 50,000
+    keys when the agent switches order, so each microsecond shows.
     """
     moment = now or time.time()
     if order is QueueOrder.NEGATIVITY:
         return _most_negative_first
+    if order is QueueOrder.BLENDED:
+
+        def blended_first(r: QueueRow) -> SortKey:
+            if r.negativity is None:
+                return (1.0, r.created_at, r.id)
+            value = _blended(r.negativity, r.created_at, moment)
+            return (-value - (1.0 if escalating(r) else 0.0), r.created_at, r.id)
+
+        return blended_first
     if order is QueueOrder.OLDEST:
         return lambda r: (r.created_at, r.created_at, r.id)
-    if order is QueueOrder.NEWEST:
-        return lambda r: (-r.created_at, r.created_at, r.id)
-    return lambda r: (-priority(r, order, moment), r.created_at, r.id)
+    return lambda r: (-r.created_at, r.created_at, r.id)
 
 
 def ordered(

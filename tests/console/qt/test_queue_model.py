@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from hypothesis import given
+from hypothesis import strategies as st
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
@@ -11,6 +13,7 @@ from console.qt.queue_model import (
     NegativityRole,
     QueueModel,
     TicketIdRole,
+    ascending_positions,
     format_age,
 )
 from console.services.queue import QueueFilter, QueueOrder
@@ -144,6 +147,51 @@ def test_incremental_updates_match_a_full_sort() -> None:
         assert model.visible_ids() == [r.id for r in expected]
         assert all(model.row_of(r.id) == i for i, r in enumerate(expected))
     assert model.status_counts() == {"open": len(rows)}
+
+
+def test_ascending_positions_follow_the_tuples_order_also_on_equal_numbers() -> None:
+    distinct = [(0.5, 2.0, "b"), (-1.0, 3.0, "a"), (0.5, 1.0, "c"), (1.0, 0.0, "d")]
+    assert ascending_positions(distinct) == [1, 2, 0, 3]
+    # equal numbers: only the id orders them, which numpy's sort does not look at
+    tied = [(0.5, 1.0, "z"), (0.5, 1.0, "a"), (-2.0, 9.0, "m"), (0.5, 1.0, "k")]
+    assert ascending_positions(tied) == [2, 1, 3, 0]
+    assert ascending_positions([]) == []
+
+
+# few distinct numbers, so that runs of ties of every length come up
+_KEYS = st.lists(
+    st.tuples(
+        st.sampled_from([-1.5, 0.0, 0.25, 1.0]),
+        st.sampled_from([0.0, 1e9, 1.7e9]),
+        st.text("abc", max_size=3),
+    ),
+    max_size=40,
+    unique_by=lambda k: k[2],
+)
+
+
+@given(_KEYS)
+def test_ascending_positions_agree_with_python_sorted(keys: list[tuple[float, float, str]]) -> None:
+    assert ascending_positions(keys) == sorted(range(len(keys)), key=keys.__getitem__)
+
+
+def test_every_order_sorts_tickets_imported_in_the_same_second_by_id() -> None:
+    """A bulk import stamps many tickets with one time, and unscored ones share a value:
+    the visible order must still be the keys' total order, or bisecting misplaces rows."""
+    from console.services.queue import ordered
+
+    now = 1_700_000_000.0
+    rows = [row(f"t{i:02d}", None if i % 3 else 0.5, 2, now=now) for i in range(30)]
+    model = QueueModel()
+    model.set_rows(rows[::-1])
+    for order in QueueOrder:
+        model.set_order(order)
+        expected = [r.id for r in ordered(rows, order, now=model._now)]
+        assert model.visible_ids() == expected
+        assert all(model.row_of(tid) == i for i, tid in enumerate(expected))
+        model.upsert_rows([row("t05", 0.9, 2, now=now)])
+        assert model.row_of("t05") == model.visible_ids().index("t05")
+        model.upsert_rows([row("t05", None, 2, now=now)])
 
 
 def test_refresh_rows_takes_in_what_changed_and_keeps_the_selection(qapp: object) -> None:
