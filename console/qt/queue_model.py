@@ -37,7 +37,8 @@ TicketIdRole = Qt.ItemDataRole.UserRole + 1
 NegativityRole = Qt.ItemDataRole.UserRole + 2
 RowRole = Qt.ItemDataRole.UserRole + 3
 #: The roles :meth:`QueueModel.data` answers. A paint asks each visible cell for a dozen
-#: roles; turning the others away first halves the model's share of a repaint.
+#: roles; turning the others away before any lookup took a full repaint of the queue from
+#: 22 to 19 ms on 2 cores.
 _ANSWERED_ROLES = frozenset(
     {
         TicketIdRole,
