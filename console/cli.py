@@ -365,8 +365,8 @@ def _add_alerts_parser(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="list spike alerts, or replay a ticket file through the detector",
         description="Without --replay: the stored spike alerts, latest first. With --replay FILE: "
-        "import FILE (CSV/JSONL with created_at) into a temporary store (into the data "
-        "directory's store when --data-dir is given), score it with the active model and "
+        "import FILE (CSV/JSONL with created_at) into a temporary store (the data directory's "
+        "store is never written to), score it with the active model and "
         "replay it in time order through the live detector, printing when each alert would "
         "have fired (nothing is stored as an alert). Thresholds: the [alerts] section of "
         "<data dir>/flags.toml over the shipped defaults.",
@@ -1176,8 +1176,9 @@ def _cmd_alerts(args: argparse.Namespace, root: Path) -> int:
     # a replay is asked for explicitly: it runs even where live alerts are switched off
     settings = dataclasses.replace(settings, enabled=True)
     with tempfile.TemporaryDirectory(prefix="sentidesk-replay-") as scratch:
-        explicit = getattr(args, "data_dir", None) is not None
-        store = open_store(root) if explicit else TicketStore(Path(scratch) / "store.db")
+        # never the live store: a replayed ticket whose id is already stored would overwrite
+        # the customer's words, and the replayed tickets would join the live queue
+        store = TicketStore(Path(scratch) / "store.db")
         try:
             report = import_path(store, args.replay)
             print(describe_import(report), file=sys.stderr)
