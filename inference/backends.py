@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from inference.errors import ModelFileError
+from inference.errors import ModelFileError, SentideskError
 
 log = logging.getLogger(__name__)
 
@@ -170,5 +170,10 @@ def open_backend(
     if name == "onnx-fp32":
         return OnnxBackend(model_dir / ONNX_FP32, threads)
     if name == "torch-cuda":
+        if not cuda_available():
+            raise SentideskError(
+                "torch-cuda was asked for, but this PyTorch has no CUDA or sees no GPU: "
+                "use --backend auto, onnx-int8 or torch-cpu"
+            )
         return TorchBackend(model_dir, "cuda")
     return TorchBackend(model_dir, "cpu")

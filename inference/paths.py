@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from inference.errors import SentideskError
+
 ENV_DATA_DIR = "SENTIDESK_DATA_DIR"
 
 
@@ -19,7 +21,16 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
         path = Path(user_data_dir("sentidesk", appauthor=False))
     path = path.expanduser()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise SentideskError(
+            f"data directory {path}: {exc.filename} is a file, not a folder"
+        ) from exc
+    except OSError as exc:
+        raise SentideskError(
+            f"cannot create the data directory {path}: {exc.strerror or exc}"
+        ) from exc
     return path
 
 

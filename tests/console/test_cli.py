@@ -42,7 +42,10 @@ def test_score_writes_one_json_line_per_row(
 
 
 def test_eval_prints_table_and_writes_json(
-    registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    registered: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data = tmp_path / "eval.jsonl"
     rows = [
@@ -70,6 +73,11 @@ def test_eval_prints_table_and_writes_json(
     assert set(report["by_lang"]) == {"en", "zh"}
     assert report["by_lang"]["zh"]["n"] == 1
     assert "macroF1" in capsys.readouterr().out
+    # '-' is stdout, as for every other --json, never a file named '-'
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", "--data", str(data), "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["n"] == 4
+    assert not (tmp_path / "-").exists()
 
 
 def test_eval_rejects_unknown_labels(
@@ -675,3 +683,57 @@ def test_labels_export_refuses_an_agent(
         "sentidesk: error: exporting labels needs a supervisor account; bob is an agent\n"
     )
     assert not out.exists()
+
+
+def test_an_output_file_that_is_also_the_input_is_refused_before_any_work(
+    registered: str, isolated_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tickets = tmp_path / "tickets.jsonl"
+    original = json.dumps({"id": "T1", "text": "where is my order"}) + "\n"
+    tickets.write_text(original, "utf-8")
+    assert main(["score", str(tickets), "--out", str(tickets)]) == 2
+    assert "also the input file" in capsys.readouterr().err
+    assert main(["headless", "--tickets", str(tickets), "--out", str(tickets)]) == 2
+    assert "also the input file" in capsys.readouterr().err
+    assert tickets.read_text("utf-8") == original
+    # nothing was imported either: the check comes first
+    store = open_store(isolated_data_dir)
+    try:
+        assert store.ticket_count() == 0
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "{input}", "--out", "{missing}/out.jsonl"],
+        ["headless", "--tickets", "{input}", "--out", "{missing}/out.jsonl"],
+        ["eval", "--data", "{input}", "--json", "{missing}/out.json"],
+        ["templates", "list", "--json", "{missing}/out.json"],
+        ["alerts", "--json", "{missing}/out.json"],
+    ],
+)
+def test_an_unwritable_output_is_one_clear_line(
+    registered: str,
+    isolated_data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    tickets = tmp_path / "in.jsonl"
+    tickets.write_text(json.dumps({"text": "where is my order", "label": "neutral"}), "utf-8")
+    paths = {"input": str(tickets), "missing": str(tmp_path / "no-such-folder")}
+    assert main([a.format(**paths) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sentidesk: error: cannot write") and "Traceback" not in err
+
+
+def test_a_data_directory_that_is_a_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    occupied = tmp_path / "data"
+    occupied.write_text("not a folder", "utf-8")
+    for where in (occupied, occupied / "below"):
+        assert main(["flags", "--data-dir", str(where)]) == 2
+        assert "is a file" in capsys.readouterr().err

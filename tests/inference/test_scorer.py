@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from inference import EmptyTextError, LogitsMemo, ModelFileError, Scorer
+from inference import EmptyTextError, LogitsMemo, ModelFileError, Scorer, SentideskError
 from tests.helpers import TINY_LAYOUT
 from training import export_and_quantize
 
@@ -103,6 +103,16 @@ def test_onnx_backends_agree_with_torch(exported_tiny: Path) -> None:
 
 def test_auto_backend_prefers_int8_on_cpu(exported_tiny: Path) -> None:
     assert Scorer(exported_tiny).backend.name == "onnx-int8"
+
+
+def test_cuda_asked_for_without_cuda_is_a_clear_error(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(SentideskError, match="torch-cuda was asked for"):
+        Scorer(tiny_model, backend="torch-cuda")
 
 
 def test_corrupt_onnx_file_is_a_clear_error(exported_tiny: Path, tmp_path: Path) -> None:
