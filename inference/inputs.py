@@ -58,6 +58,7 @@ _UTF8_SEQUENCE = re.compile(
 _ASCII = bytes(range(128))
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BINARY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_NOT_SPACE = re.compile(r"\S")
 _IMPLAUSIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 #: Non-ASCII punctuation of ordinary Western text (quotes, dashes, currency, degrees...).
@@ -418,12 +419,25 @@ def _parse_json_line(line: str) -> dict[str, Any]:
         # Integers longer than Python's digit limit (4300) for str-to-int conversion.
         raise _RowError("invalid JSON (a number with too many digits)") from exc
     if not isinstance(record, dict):
-        raise _RowError(f"expected a JSON object per line, not {_type_name(record)}")
+        raise _RowError(f"expected a JSON object, not {_type_name(record)}")
     _check_json(record)
     return record
 
 
+def _record_row(record: dict[str, Any], number: int, require_text: bool) -> InputRow:
+    row_id = _row_id(record.get("id"), number)
+    found = _text_of(record)
+    if found is None and require_text:
+        raise _RowError(_no_text_column())
+    column, text = found or ("", "")
+    return InputRow(number, row_id, text, record, column)
+
+
 def _jsonl_rows(decoded: DecodedText, require_text: bool) -> tuple[list[InputRow], list[RowError]]:
+    """One JSON object per line; or, as exports from other tools often are, one JSON
+    document holding an array of objects or a single object over several lines."""
+    if decoded.text.lstrip().startswith("[") or _one_document(decoded.text):
+        return _json_document_rows(decoded, require_text)
     rows: list[InputRow] = []
     errors: list[RowError] = []
     lines = decoded.text.split("\n")
@@ -442,14 +456,92 @@ def _jsonl_rows(decoded: DecodedText, require_text: bool) -> tuple[list[InputRow
                 if unterminated:
                     raise _RowError(ENDS_MID_ROW) from None
                 raise
-            row_id = _row_id(record.get("id"), number)
-            found = _text_of(record)
-            if found is None and require_text:
-                raise _RowError(_no_text_column())
-            column, text = found or ("", "")
-            rows.append(InputRow(number, row_id, text, record, column))
+            rows.append(_record_row(record, number, require_text))
         except _RowError as exc:
             errors.append(RowError(number, str(number), str(exc)))
+    return rows, errors
+
+
+def _one_document(text: str) -> bool:
+    """Whether ``text`` is one JSON object spread over several lines (pretty-printed)."""
+    stripped = text.strip()
+    if not stripped.startswith("{") or "\n" not in stripped:
+        return False
+    first = stripped.split("\n", 1)[0]
+    try:
+        json.loads(first)
+    except ValueError:
+        pass
+    else:
+        return False  # its first line is a whole object: JSON lines
+    try:
+        return isinstance(json.loads(stripped), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _json_document_rows(
+    decoded: DecodedText, require_text: bool
+) -> tuple[list[InputRow], list[RowError]]:
+    """The objects of a JSON array (or one object), each numbered by the line it starts on.
+
+    An element that is not valid JSON ends the reading: nothing after it can be trusted to
+    start where it seems to, so the rest is one error naming its line."""
+    text = decoded.text
+    plain = json.JSONDecoder()
+    rows: list[InputRow] = []
+    errors: list[RowError] = []
+    position = len(text) - len(text.lstrip())
+    in_array = text.startswith("[", position)
+    position += in_array
+    line, counted = 1, 0
+
+    def skip_space() -> None:
+        nonlocal position, line, counted
+        found = _NOT_SPACE.search(text, position)
+        position = found.start() if found else len(text)
+        line += text.count("\n", counted, position)
+        counted = position
+
+    def fail(reason: str) -> None:
+        errors.append(RowError(line, str(line), reason))
+
+    while True:
+        skip_space()
+        if in_array and text.startswith("]", position):
+            position += 1
+            skip_space()
+            if position < len(text):
+                fail("more text after the JSON array: a file is JSON lines or one JSON array")
+            break
+        if position >= len(text):
+            if in_array:
+                fail(ENDS_MID_ROW)
+            break
+        try:
+            _, end = plain.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            cut = in_array and not text.rstrip().endswith("]")
+            fail(ENDS_MID_ROW if cut else f"invalid JSON ({exc.msg})")
+            break
+        except (RecursionError, ValueError):
+            fail("invalid JSON (nested too deeply, or a number with too many digits)")
+            break
+        element, position = text[position:end], end
+        try:
+            if decoded.invalid and _SURROGATE.search(element):
+                raise _RowError(_NOT_UTF8)
+            rows.append(_record_row(_parse_json_line(element), line, require_text))
+        except _RowError as exc:
+            fail(str(exc))
+        if not in_array:
+            break
+        skip_space()
+        if text.startswith(",", position):
+            position += 1
+        elif not text.startswith("]", position):
+            fail("invalid JSON (expected ',' or ']' after an object)")
+            break
     return rows, errors
 
 

@@ -69,7 +69,7 @@ def test_a_bad_json_line_is_a_row_error_not_a_refusal(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("[1, 2]", "expected a JSON object per line, not a list"),
+        ("[1, 2]", "expected a JSON object, not a list"),
         ('{"id": {"a": 1}, "text": "x"}', "id must be text or a number, not an object"),
         ('{"id": true, "text": "x"}', "id must be text or a number, not true/false"),
         ('{"text": 5}', "column 'text' is not text but int"),
@@ -88,6 +88,51 @@ def test_malformed_json_rows_are_row_errors(tmp_path: Path, line: str, reason: s
     assert [r.text for r in result.rows] == ["fine"]
     assert [e.line for e in result.errors] == [2]
     assert result.errors[0].reason.startswith(reason)
+
+
+def test_a_json_array_file_gives_one_row_per_object(tmp_path: Path) -> None:
+    """Exports from other tools are often one JSON array, pretty-printed."""
+    f = tmp_path / "export.json"
+    items = [{"id": "A", "text": "物流太慢"}, 5, {"id": "B", "body": "where is it"}]
+    f.write_text(json.dumps(items, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = read_rows(f)
+    assert [(r.line, r.id, r.text) for r in result.rows] == [
+        (2, "A", "物流太慢"),
+        (7, "B", "where is it"),
+    ]
+    (error,) = result.errors
+    assert (error.line, error.reason) == (6, "expected a JSON object, not int")
+    f.write_text("[]", encoding="utf-8")
+    assert read_rows(f).rows == () and read_rows(f).errors == ()
+
+
+def test_a_broken_json_array_keeps_the_objects_before_the_damage(tmp_path: Path) -> None:
+    f = tmp_path / "export.json"
+    f.write_text('[{"text": "one"},\n {"text": oops},\n {"text": "three"}]', encoding="utf-8")
+    result = read_rows(f)
+    assert [r.text for r in result.rows] == ["one"]
+    (error,) = result.errors
+    assert error.line == 2 and error.reason.startswith("invalid JSON")
+    f.write_text('[{"text": "one"},\n {"text": "tw', encoding="utf-8")
+    result = read_rows(f)
+    assert [r.text for r in result.rows] == ["one"]
+    assert [(e.line, e.reason) for e in result.errors] == [(2, ENDS_MID_ROW)]
+    # never silently dropped: what follows the array
+    f.write_text('[{"text": "one"}]\n{"text": "two"}\n', encoding="utf-8")
+    result = read_rows(f)
+    assert [r.text for r in result.rows] == ["one"]
+    (error,) = result.errors
+    assert error.line == 2 and error.reason.startswith("more text after the JSON array")
+    f.write_text('[{"text": "one"} {"text": "two"}]', encoding="utf-8")
+    assert read_rows(f).errors[0].reason == "invalid JSON (expected ',' or ']' after an object)"
+
+
+def test_a_pretty_printed_single_object_is_one_row(tmp_path: Path) -> None:
+    f = tmp_path / "one.json"
+    f.write_text(json.dumps({"id": "T9", "text": "refund please"}, indent=2), encoding="utf-8")
+    result = read_rows(f)
+    assert [(r.line, r.id, r.text) for r in result.rows] == [(1, "T9", "refund please")]
+    assert result.errors == ()
 
 
 def test_jsonl_line_separators_inside_strings_do_not_split_rows(tmp_path: Path) -> None:

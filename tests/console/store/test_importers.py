@@ -66,6 +66,24 @@ def test_jsonl_threads_with_messages(tmp_path: Path) -> None:
     assert [r.reason for r in rejected] == ["message 1 has unknown author 'robot'", "missing id"]
 
 
+def test_a_json_array_export_imports_as_tickets(tmp_path: Path) -> None:
+    """A helpdesk export is often one pretty-printed JSON array: it used to import nothing,
+    with a "file ends mid-row" rejection for the whole file."""
+    f = tmp_path / "export.json"
+    rows = [
+        {"id": "T1", "subject": "物流", "text": "还没到", "customer": "王"},
+        {"id": "T2", "messages": [{"author": "customer", "text": "refund?"}]},
+        {"text": "no id"},
+    ]
+    f.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert [(d.id, d.customer, d.messages[0].body) for d in drafts] == [
+        ("T1", "王", "还没到"),
+        ("T2", "", "refund?"),
+    ]
+    assert [(r.where, r.reason) for r in rejected] == [("export.json:17", "missing id")]
+
+
 def test_jsonl_rows_sharing_an_id_extend_one_thread(tmp_path: Path) -> None:
     # A row with a whole thread, then later rows with the same id: their messages are added
     # in file order; the ticket's fields come from the first row.
