@@ -788,8 +788,17 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
             print(describe_import(report))
             for rejection in report.rejected:
                 print(f"  rejected {rejection.where}: {rejection.reason}")
+            if report.rejected and not report.taken:
+                # as `labels import`: a script must tell "nothing usable" from success
+                status = max(status, 1)
         if not args.no_score:
-            print(f"scored {score_all_pending(store, _active_scorer(root))} tickets")
+            try:
+                scorer = _active_scorer(root)
+            except SentideskError as exc:
+                raise SentideskError(
+                    f"the imported tickets are stored but not scored: {exc}"
+                ) from exc
+            print(f"scored {score_all_pending(store, scorer)} tickets")
     finally:
         store.close()
     return status

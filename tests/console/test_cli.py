@@ -737,3 +737,32 @@ def test_a_data_directory_that_is_a_file_is_one_clear_line(
     for where in (occupied, occupied / "below"):
         assert main(["flags", "--data-dir", str(where)]) == 2
         assert "is a file" in capsys.readouterr().err
+
+
+def test_import_exit_status_tells_nothing_usable_from_success(
+    registered: str, isolated_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "T1", "text": "where is my order"}) + "\n", "utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text\nT2,\nT3,   \n", "utf-8")
+    assert main(["import", str(good)]) == 0
+    assert "scored 1 tickets" in capsys.readouterr().out
+    assert main(["import", str(bad)]) == 1
+    assert "rejected bad.csv:2: empty text" in capsys.readouterr().out
+    # one usable file among them is still a partial success for the rejected one
+    assert main(["import", str(good), str(bad)]) == 1
+
+
+def test_import_without_a_model_says_the_tickets_are_stored(
+    isolated_data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "T1", "text": "where is my order"}) + "\n", "utf-8")
+    assert main(["import", str(good)]) == 2
+    assert "the imported tickets are stored but not scored" in capsys.readouterr().err
+    store = open_store(isolated_data_dir)
+    try:
+        assert store.ticket_count() == 1
+    finally:
+        store.close()
