@@ -580,16 +580,22 @@ def _open_quote(raw: str) -> bool:
 
 
 def _csv_header(fields: list[str], label: str, line: int, require_text: bool) -> list[str]:
+    """Column names, lower-cased: spreadsheets write "Text" or "Customer" as often as not."""
     names: list[str] = []
     for i, raw in enumerate(fields, 1):
         if _SURROGATE.search(raw):
             raise InputFileError(f"{label}:{line}: the header is not valid UTF-8")
-        name = raw.strip() or f"column{i}"
+        name = raw.strip().lower() or f"column{i}"
         if name in names:
             raise InputFileError(f"{label}:{line}: column {name!r} appears twice in the header")
         names.append(name)
     if require_text and not any(c in names for c in TEXT_COLUMNS):
-        raise InputFileError(f"{label}: {_no_text_column()}")
+        hint = ""
+        if len(names) == 1 and (";" in names[0] or "\t" in names[0]):
+            hint = " (the columns seem to be separated by ';' or tabs: save it with commas)"
+        raise InputFileError(
+            f"{label}: {_no_text_column()}; the header read was {', '.join(names)!r}{hint}"
+        )
     return names
 
 

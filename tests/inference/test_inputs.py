@@ -336,3 +336,19 @@ def test_csv_field_larger_than_the_csv_module_default(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="cannot read"):
         read_rows(tmp_path / "missing.csv")
+
+
+def test_csv_header_names_are_matched_whatever_their_case(tmp_path: Path) -> None:
+    f = tmp_path / "export.csv"
+    f.write_text("ID,Subject,Text\nT1,Late,where is my parcel\n", encoding="utf-8")
+    (row,) = read_rows(f).rows
+    assert (row.id, row.text, row.fields["subject"]) == ("T1", "where is my parcel", "Late")
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_csv_with_another_separator_is_told_so(tmp_path: Path, separator: str) -> None:
+    f = tmp_path / "export.csv"
+    f.write_text(f"id{separator}text\nT1{separator}where is it\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="separated by ';' or tabs") as caught:
+        read_rows(f)
+    assert "the header read was" in str(caught.value)
