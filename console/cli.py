@@ -27,7 +27,7 @@ from inference import (
     models_dir,
     open_active_scorer,
 )
-from inference.inputs import read_rows
+from inference.inputs import InputRow, ReadResult, RowError, read_rows
 
 if TYPE_CHECKING:
     from console.services.accounts import Account
@@ -648,7 +648,7 @@ def _cmd_model_build(args: argparse.Namespace, root: Path, registry: ModelRegist
 
 def _cmd_score(args: argparse.Namespace, root: Path) -> int:
     _check_writable(args.out, args.file)
-    result = read_rows(args.file)
+    result = _rows_to_score(args.file)
     scorer = _active_scorer(root, args.backend)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     # Rows that could not be read are answered in place, in file order, like empty rows: one
@@ -675,6 +675,20 @@ def _cmd_score(args: argparse.Namespace, root: Path) -> int:
     failed = sum("error" in r for r in records.values())
     log.info("scored %d rows, %d rejected", len(records) - failed, failed)
     return 0
+
+
+def _rows_to_score(path: Path) -> ReadResult:
+    """The rows of ``path``; an e-mail is read as an import reads it, its subject and body
+    decoded, not as lines of raw headers and base64."""
+    if path.suffix.lower() != ".eml":
+        return read_rows(path)
+    from console.store import parse_file, scored_text
+
+    drafts, rejected = parse_file(path)
+    rows = tuple(
+        InputRow(1, d.id, scored_text(d.subject, [m.body for m in d.messages])) for d in drafts
+    )
+    return ReadResult(rows, tuple(RowError(1, path.name, r.reason) for r in rejected))
 
 
 def _cmd_eval(args: argparse.Namespace, root: Path) -> int:

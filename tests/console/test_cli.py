@@ -766,3 +766,25 @@ def test_import_without_a_model_says_the_tickets_are_stored(
         assert store.ticket_count() == 1
     finally:
         store.close()
+
+
+def test_score_reads_an_email_as_an_import_does(
+    registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import base64
+
+    body = base64.b64encode("包裹还没到，已经一周了".encode("gbk")).decode("ascii")
+    mail = tmp_path / "complaint.eml"
+    mail.write_bytes(
+        (
+            "From: Wang <wang@example.com>\r\n"
+            "Subject: =?GBK?B?" + base64.b64encode("物流".encode("gbk")).decode("ascii") + "?=\r\n"
+            "Message-ID: <m1@example.com>\r\n"
+            "Content-Type: text/plain; charset=GBK\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n" + body + "\r\n"
+        ).encode("ascii")
+    )
+    assert main(["score", str(mail)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    record = json.loads(line)
+    assert record["id"].endswith("m1@example.com") and record["language"] == "zh"
