@@ -17,6 +17,7 @@ from console.store.importers import (
 from console.store.mail import Mail, html_to_text, read_mail, strip_quoted
 from console.store.records import (
     FLAG_STATES,
+    OPTIONAL_FIELDS,
     ROLES,
     STATUSES,
     AgentLabel,
@@ -78,6 +79,7 @@ __all__ = [
     "MAX_ORDER_ID_CHARS",
     "MAX_SUBJECT_CHARS",
     "MAX_TEXT_CHARS",
+    "OPTIONAL_FIELDS",
     "ROLES",
     "SCHEMA_VERSION",
     "STATUSES",

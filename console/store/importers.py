@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from console.store.mail import read_mail
-from console.store.records import AUTHORS, STATUSES, MessageDraft, Rejection, TicketDraft
+from console.store.records import (
+    AUTHORS,
+    OPTIONAL_FIELDS,
+    STATUSES,
+    MessageDraft,
+    Rejection,
+    TicketDraft,
+)
 from console.store.store import parse_time
 from inference import InputFileError
 from inference.inputs import read_file_bytes, read_rows
@@ -173,6 +180,9 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
     status = _text_field(record, "status", MAX_TEXT_CHARS, "open").lower()
     if status not in STATUSES:
         raise _RejectError(f"unknown status {_show(status)}")
+    metadata = _metadata(record, used)
+    # an empty cell says no more than a missing column does
+    given = {f for f in OPTIONAL_FIELDS if f != "metadata" and record.get(f) not in (None, "")}
     return TicketDraft(
         id=tid,
         subject=_subject(record),
@@ -182,8 +192,9 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
         channel=_text_field(record, "channel", MAX_CHANNEL_CHARS, "email"),
         created_at=created,
         status=status,
-        metadata=_metadata(record, used),
+        metadata=metadata,
         timed=timed,
+        given=tuple(sorted(given | ({"metadata"} if metadata else set()))),
     )
 
 

@@ -32,6 +32,7 @@ import sqlite_utils
 
 from console.store.identity import customer_key
 from console.store.records import (
+    OPTIONAL_FIELDS,
     AgentLabel,
     AlertRecord,
     Contact,
@@ -303,8 +304,26 @@ class TicketStore:
 
         return self.transaction(f"the import of {source} (nothing from it was stored)", run)
 
+    def _with_stored_fields(self, draft: TicketDraft) -> TicketDraft:
+        """``draft`` with the stored value of each optional field its file left out."""
+        if draft.given is None:
+            return draft
+        missing = [f for f in OPTIONAL_FIELDS if f not in draft.given]
+        if not missing:
+            return draft
+        row = self.conn.execute(
+            f"SELECT {', '.join(missing)} FROM tickets WHERE id = ?", (draft.id,)
+        ).fetchone()
+        if row is None:
+            return draft
+        values: dict[str, Any] = dict(zip(missing, row, strict=True))
+        if "metadata" in values:
+            values["metadata"] = json.loads(values["metadata"] or "{}")
+        return replace(draft, **values)
+
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
         """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
+        draft = self._with_stored_fields(draft)
         customer_bodies = [m.body for m in draft.messages if m.author == "customer"]
         text_hash = _hash(scored_text(draft.subject, customer_bodies))
         last_customer = customer_bodies[-1] if customer_bodies else ""

@@ -78,6 +78,45 @@ def test_reimport_is_idempotent_and_text_change_resets_prediction(store: TicketS
     assert len(store.rows("messages")) == 1
 
 
+def test_a_file_with_fewer_columns_blanks_nothing_it_left_out(
+    store: TicketStore, tmp_path: Path
+) -> None:
+    """A second export with only id and text (new text for the ticket) used to wipe the
+    customer, the order number, the subject and the metadata stored from the first."""
+    from console.store import parse_file
+
+    full = tmp_path / "full.csv"
+    full.write_text(
+        "id,subject,text,customer,order_id,channel,created_at,status,product\n"
+        "K1,Late,where is it,Alice,ORD-1,chat,2026-11-28T10:00:00Z,pending,kettle\n",
+        encoding="utf-8",
+    )
+    store.import_tickets(parse_file(full)[0], "full.csv")
+    minimal = tmp_path / "minimal.jsonl"
+    minimal.write_text('{"id": "K1", "text": "where is it? a week now"}\n', "utf-8")
+    report = store.import_tickets(parse_file(minimal)[0], "minimal.jsonl")
+    assert report.updated == 1
+    detail = store.ticket("K1")
+    assert (detail.subject, detail.customer, detail.order_id, detail.channel) == (
+        "Late",
+        "Alice",
+        "ORD-1",
+        "chat",
+    )
+    assert (detail.status, detail.metadata) == ("pending", {"product": "kettle"})
+    assert detail.created_at == "2026-11-28T10:00:00+00:00"
+    assert [m.body for m in detail.messages] == ["where is it? a week now"]
+    # an empty cell says no more than a missing column; a value given does replace
+    blank = tmp_path / "blank.csv"
+    blank.write_text("id,text,customer,order_id\nK1,where is it? a week now,,ORD-2\n", "utf-8")
+    store.import_tickets(parse_file(blank)[0], "blank.csv")
+    detail = store.ticket("K1")
+    assert (detail.customer, detail.order_id) == ("Alice", "ORD-2")
+    # re-importing the minimal file again changes nothing
+    again = store.import_tickets(parse_file(minimal)[0], "minimal.jsonl")
+    assert (again.updated, again.unchanged) == (0, 1)
+
+
 def test_failed_import_leaves_nothing(store: TicketStore) -> None:
     store.import_tickets([draft("T0")], "first")
     bad = TicketDraft(id="T2", subject="x", messages=(), created_at="not a date")
