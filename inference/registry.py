@@ -37,6 +37,7 @@ from typing import Any, Generic, Literal, overload
 from typing_extensions import TypeVar
 
 from inference.backends import ONNX_INT8, BackendName
+from inference.calibration import read_calibration
 from inference.encoding import DEFAULT_MAX_LENGTH
 from inference.errors import ModelFileError, ModelNotFoundError, SentideskError
 from inference.layout import read_model_config
@@ -164,9 +165,10 @@ class ModelRegistry:
 
     def check(self, version: str) -> Manifest:
         """The version's manifest, after checking the folder holds a readable config, a
-        tokenizer and weights (a provisional version: its two n-gram models); cheap (nothing
-        is loaded), so a loader can still fail on corrupt weights. Raises
-        :class:`ModelNotFoundError` or :class:`ModelFileError`."""
+        tokenizer, weights and calibration, and int8 and n-gram files of the size its build
+        wrote (a provisional version: its two n-gram models); cheap (nothing is loaded), so
+        a loader can still fail on corrupt weights. Raises :class:`ModelNotFoundError` or
+        :class:`ModelFileError`."""
         manifest = self.manifest(version)
         folder = self.path(version)
         read_model_config(folder)
@@ -180,6 +182,9 @@ class ModelRegistry:
         for weights in WEIGHTS:
             if (folder / weights).is_file():
                 _require_file(folder / weights)
+        read_calibration(folder)
+        for name, key in ((ONNX_INT8, "size_bytes_int8"), (LEXICAL_FILE, "size_bytes_lexical")):
+            _require_size(folder / name, manifest.metrics.get(key))
         return manifest
 
     def is_provisional(self, version: str) -> bool:
@@ -405,6 +410,19 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:  # another user's process: alive, and not ours to clean
         return True
     return True
+
+
+def _require_size(path: Path, recorded: object) -> None:
+    """A file of another size than its build wrote (the manifest says) was cut short or
+    replaced: found without loading it, so that listing versions stays cheap."""
+    if not isinstance(recorded, int) or not path.is_file():
+        return
+    size = path.stat().st_size
+    if size != recorded:
+        raise ModelFileError(
+            f"{path} is {size:,} bytes where its build wrote {recorded:,}: "
+            "it was cut short or replaced"
+        )
 
 
 def _require_file(path: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Callable
@@ -150,6 +151,33 @@ def test_broken_versions_are_listed_and_refused(
     with pytest.raises(ModelFileError, match=reason):
         registry.activate("m2")
     assert registry.active_version() == "m1"
+
+
+@pytest.mark.parametrize(
+    ("breakage", "reason"),
+    [
+        (lambda f: (f / "onnx" / "model_quantized.onnx").write_bytes(b"\x08" * 100), "cut short"),
+        (lambda f: (f / "lexical.npz").write_bytes(b"PK" * 600), "cut short or replaced"),
+        (lambda f: (f / "calibration.json").write_text("{garbage"), "cannot read calibration"),
+    ],
+)
+def test_files_unlike_what_the_build_wrote_are_listed_as_broken(
+    tmp_path: Path, breakage: Callable[[Path], object], reason: str
+) -> None:
+    """Caught without loading anything: ``model list`` used to show a truncated int8 file
+    as a healthy version that every scoring command then refused."""
+    folder = _folder(tmp_path, "a")
+    (folder / "onnx").mkdir()
+    (folder / "onnx" / "model_quantized.onnx").write_bytes(b"\x08" * 1000)
+    (folder / "lexical.npz").write_bytes(b"PK" * 500)
+    (folder / "calibration.json").write_text('{"method": "temperature", "temperature": 1.2}')
+    sizes = {"size_bytes_int8": 1000, "size_bytes_lexical": 1000}
+    registry = ModelRegistry(tmp_path / "models")
+    registry.register(folder, dataclasses.replace(_manifest("m1"), metrics=sizes))
+    assert registry.entries()[0].problem is None
+    breakage(tmp_path / "models" / "m1")
+    (entry,) = registry.entries()
+    assert entry.problem is not None and reason in entry.problem
 
 
 def test_rollback_from_a_deleted_active_version_goes_to_the_newest_readable_older_one(
