@@ -555,10 +555,16 @@ def _cmd_model_card(args: argparse.Namespace, root: Path, registry: ModelRegistr
         _check_writable(Path(args.json_out))
     version = args.card_version or registry.active_version()
     speed = None
+    unloadable = None
     if not args.no_speed and version is not None:
         from inference import load_scorer
 
-        speed = measure_speed(load_scorer(registry, version))
+        try:
+            speed = measure_speed(load_scorer(registry, version))
+        except SentideskError as exc:
+            # the card is the manifest's and the store's: a version that no longer loads
+            # still has one, and the reason it does not load belongs beside it
+            unloadable = exc
     store = open_store(root)
     try:
         card = model_card(store, registry, version, speed)
@@ -571,6 +577,9 @@ def _cmd_model_card(args: argparse.Namespace, root: Path, registry: ModelRegistr
     else:
         _write_json(Path(args.json_out), card.to_dict())
         print(f"wrote the card of {card.version} to {args.json_out}")
+    if unloadable is not None:
+        print(f"sentidesk: error: this version does not load: {unloadable}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -67,6 +67,18 @@ def test_text_by_default_and_another_version_on_request(
     assert "made before calibration existed" in text
 
 
+def test_a_version_that_no_longer_loads_still_shows_its_card(
+    card_model: str, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = models_dir(isolated_data_dir) / card_model
+    (folder / "onnx" / "model_quantized.onnx").write_bytes(b"not an onnx graph")
+    (folder / "model.safetensors").write_bytes(b"not weights either")
+    assert main(["model", "card"]) == 1
+    printed = capsys.readouterr()
+    assert printed.out.startswith(f"model {card_model} (active)")
+    assert "this version does not load" in printed.err
+
+
 def test_bad_requests_are_one_line_errors(
     card_model: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -97,7 +97,6 @@ def card_manifest(version: str = CARD_VERSION, parent: str | None = "m-tiny") ->
                 "negativity_max_abs_diff": 0.02,
             },
             "speed": {"backend": "onnx-int8", "tickets_per_s": 300.0, "texts": 64, "cpu_count": 2},
-            "size_bytes_int8": 34_000_000,
         },
         notes="a test build",
         calibration=calibration_entry(),
