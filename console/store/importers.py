@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +30,6 @@ from console.store.records import (
     Rejection,
     TicketDraft,
 )
-from console.store.store import parse_time
 from inference import InputFileError
 from inference.inputs import read_file_bytes, read_rows
 
@@ -83,6 +83,26 @@ def _kind(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+_SLASHED_DATE = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?=$|[ T])")
+_EPOCH = re.compile(r"\d{10}(\.\d+)?|\d{13}")
+
+
+def _seconds(text: str) -> float:
+    """Epoch seconds of a time as exports write it: ISO 8601, ``2026/11/01 10:00`` (or with
+    dots), or epoch seconds (10 digits) or milliseconds (13). A time without a zone is the
+    machine's local time: a shop's export writes the time its staff see, and the console
+    shows and reports days in local time too."""
+    text = text.strip()
+    if _EPOCH.fullmatch(text):
+        value = float(text)
+        return value / 1000 if len(text) == 13 else value
+    slashed = _SLASHED_DATE.match(text)
+    if slashed:
+        year, month, day = slashed.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}" + text[slashed.end() :]
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
 def _time(value: Any, what: str = "created_at") -> str:
     """An ISO time (UTC) for a time string or epoch seconds; now when there is none."""
     if value is None or value == "":
@@ -90,7 +110,7 @@ def _time(value: Any, what: str = "created_at") -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise _RejectError(f"{what} must be a time, not {_kind(value)}")
     try:
-        seconds = parse_time(value) if isinstance(value, str) else float(value)
+        seconds = _seconds(value) if isinstance(value, str) else float(value)
         return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
     except (ValueError, OverflowError, OSError) as exc:
         # Out of datetime's range (1e20, year 10000), not a number (NaN) or not a time.

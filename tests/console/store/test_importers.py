@@ -569,3 +569,40 @@ def test_eml_odd_encoded_words(tmp_path: Path, subject: str, expected: str) -> N
     f.write_bytes(b"From: a@x.com\nSubject: " + subject.encode() + b"\n\nhello\n")
     (draft,), _ = parse_file(f)
     assert draft.subject == expected.strip()
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        # a time without a zone is the machine's local time (here UTC+8)
+        ("2026-11-01 10:00", "2026-11-01T02:00:00+00:00"),
+        ("2026/11/1 10:00", "2026-11-01T02:00:00+00:00"),
+        ("2026.11.01", "2026-10-31T16:00:00+00:00"),
+        ("2026-11-01T10:00:00+08:00", "2026-11-01T02:00:00+00:00"),
+        ("2026-11-01T02:00:00Z", "2026-11-01T02:00:00+00:00"),
+        ("1761962400", "2025-11-01T02:00:00+00:00"),
+        ("1761962400000", "2025-11-01T02:00:00+00:00"),
+    ],
+)
+def test_export_time_formats_and_local_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str, stored: str
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        f = tmp_path / "t.csv"
+        f.write_text(f"id,text,created_at\nA,where is it,{written}\n", encoding="utf-8")
+        (draft,), rejected = parse_file(f)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert rejected == [] and draft.created_at == stored
+
+
+def test_a_date_without_separators_is_not_taken_for_epoch_seconds(tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("id,text,created_at\nA,where is it,20261101\n", encoding="utf-8")
+    (draft,), _ = parse_file(f)
+    assert draft.created_at.startswith("2026-1")  # 1 November 2026 (local), not 1970
