@@ -800,6 +800,7 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
 
     store = open_store(root)
     status = 0
+    stored = 0
     try:
         for path in args.files:
             try:
@@ -814,7 +815,8 @@ def _cmd_import(args: argparse.Namespace, root: Path) -> int:
             if report.rejected and not report.taken:
                 # as `labels import`: a script must tell "nothing usable" from success
                 status = max(status, 1)
-        if not args.no_score:
+            stored += report.taken
+        if stored and not args.no_score:
             try:
                 scorer = _active_scorer(root)
             except SentideskError as exc:

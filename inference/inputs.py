@@ -522,7 +522,8 @@ def _json_document_rows(
             _, end = plain.raw_decode(text, position)
         except json.JSONDecodeError as exc:
             cut = in_array and not text.rstrip().endswith("]")
-            fail(ENDS_MID_ROW if cut else f"invalid JSON ({exc.msg})")
+            rest = "" if cut else "; nothing after it in the file was read"
+            fail(ENDS_MID_ROW if cut else f"invalid JSON ({exc.msg}){rest}")
             break
         except (RecursionError, ValueError):
             fail("invalid JSON (nested too deeply, or a number with too many digits)")

@@ -25,7 +25,7 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
         raise SentideskError(
-            f"data directory {path}: {exc.filename} is a file, not a folder"
+            f"cannot use {path} as the data directory: it, or a folder above it, is a file"
         ) from exc
     except OSError as exc:
         raise SentideskError(

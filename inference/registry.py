@@ -136,7 +136,12 @@ class ModelRegistry:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError) as exc:
+            raise ModelFileError(
+                f"{root} must be the folder of model versions: it is a file"
+            ) from exc
 
     def path(self, version: str) -> Path:
         if not version or "/" in version or "\\" in version or version.startswith("."):

@@ -202,7 +202,7 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
         raise _RejectError(f"unknown status {_show(status)}")
     metadata = _metadata(record, used)
     # an empty cell says no more than a missing column does
-    given = {f for f in OPTIONAL_FIELDS if f != "metadata" and record.get(f) not in (None, "")}
+    given = tuple(f for f in OPTIONAL_FIELDS if record.get(f) not in (None, ""))
     return TicketDraft(
         id=tid,
         subject=_subject(record),
@@ -214,7 +214,7 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
         status=status,
         metadata=metadata,
         timed=timed,
-        given=tuple(sorted(given | ({"metadata"} if metadata else set()))),
+        given=given,
     )
 
 

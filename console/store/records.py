@@ -33,14 +33,16 @@ class TicketDraft:
     #: False when the file gave no time and ``created_at`` is the import time: a re-import
     #: then keeps the times stored the first time instead of "updating" them to now
     timed: bool = True
-    #: The fields of :data:`OPTIONAL_FIELDS` the file gave a value for (None: all of them).
-    #: A re-import keeps the stored value of every other one: a file with fewer columns (an
-    #: export of new messages only, say) must not blank the customer or the order number.
+    #: The fields of :data:`OPTIONAL_FIELDS` the file gave a value for (None: a draft not
+    #: read from a file, which owns all of them). A re-import keeps the stored value of
+    #: every other one, and the stored metadata keys the file lacks: a file with fewer
+    #: columns (an export of new messages only, say) must not blank the customer or the
+    #: order number.
     given: tuple[str, ...] | None = None
 
 
 #: Ticket fields an import file may leave out (see :attr:`TicketDraft.given`).
-OPTIONAL_FIELDS = ("subject", "customer", "order_id", "channel", "status", "metadata")
+OPTIONAL_FIELDS = ("subject", "customer", "order_id", "channel", "status")
 
 
 @dataclass(frozen=True)

@@ -305,20 +305,18 @@ class TicketStore:
         return self.transaction(f"the import of {source} (nothing from it was stored)", run)
 
     def _with_stored_fields(self, draft: TicketDraft) -> TicketDraft:
-        """``draft`` with the stored value of each optional field its file left out."""
+        """``draft`` with the stored value of each optional field its file left out, and the
+        stored metadata keys it lacks (each is a column of its own in the file)."""
         if draft.given is None:
             return draft
         missing = [f for f in OPTIONAL_FIELDS if f not in draft.given]
-        if not missing:
-            return draft
         row = self.conn.execute(
-            f"SELECT {', '.join(missing)} FROM tickets WHERE id = ?", (draft.id,)
+            f"SELECT {', '.join([*missing, 'metadata'])} FROM tickets WHERE id = ?", (draft.id,)
         ).fetchone()
         if row is None:
             return draft
-        values: dict[str, Any] = dict(zip(missing, row, strict=True))
-        if "metadata" in values:
-            values["metadata"] = json.loads(values["metadata"] or "{}")
+        values: dict[str, Any] = dict(zip(missing, row[:-1], strict=True))
+        values["metadata"] = {**json.loads(row[-1] or "{}"), **draft.metadata}
         return replace(draft, **values)
 
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:

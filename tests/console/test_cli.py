@@ -759,6 +759,11 @@ def test_import_without_a_model_says_the_tickets_are_stored(
 ) -> None:
     good = tmp_path / "good.jsonl"
     good.write_text(json.dumps({"id": "T1", "text": "where is my order"}) + "\n", "utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,text\nT2,\n", "utf-8")
+    # nothing stored: nothing to score, and no claim that something was stored
+    assert main(["import", str(bad), str(tmp_path / "missing.csv")]) == 2
+    assert "stored but not scored" not in capsys.readouterr().err
     assert main(["import", str(good)]) == 2
     assert "the imported tickets are stored but not scored" in capsys.readouterr().err
     store = open_store(isolated_data_dir)

@@ -113,6 +113,8 @@ def test_a_broken_json_array_keeps_the_objects_before_the_damage(tmp_path: Path)
     assert [r.text for r in result.rows] == ["one"]
     (error,) = result.errors
     assert error.line == 2 and error.reason.startswith("invalid JSON")
+    # what could not be read after it is said, not dropped without a word
+    assert error.reason.endswith("nothing after it in the file was read")
     f.write_text('[{"text": "one"},\n {"text": "tw', encoding="utf-8")
     result = read_rows(f)
     assert [r.text for r in result.rows] == ["one"]

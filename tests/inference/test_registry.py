@@ -312,3 +312,9 @@ def test_no_active_model_says_how_to_get_one(tmp_path: Path) -> None:
     shutil.rmtree(registry.root / "m1")
     with pytest.raises(ModelNotFoundError, match=r"missing.*sentidesk model build"):
         open_active_scorer(registry.root)
+
+
+def test_a_models_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "models").write_text("not a folder")
+    with pytest.raises(ModelFileError, match="must be the folder of model versions"):
+        ModelRegistry(tmp_path / "models")

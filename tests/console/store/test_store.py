@@ -106,12 +106,16 @@ def test_a_file_with_fewer_columns_blanks_nothing_it_left_out(
     assert (detail.status, detail.metadata) == ("pending", {"product": "kettle"})
     assert detail.created_at == "2026-11-28T10:00:00+00:00"
     assert [m.body for m in detail.messages] == ["where is it? a week now"]
-    # an empty cell says no more than a missing column; a value given does replace
+    # an empty cell says no more than a missing column; a value given does replace; each
+    # metadata key is a column of its own
     blank = tmp_path / "blank.csv"
-    blank.write_text("id,text,customer,order_id\nK1,where is it? a week now,,ORD-2\n", "utf-8")
+    blank.write_text(
+        "id,text,customer,order_id,region\nK1,where is it? a week now,,ORD-2,EU\n", "utf-8"
+    )
     store.import_tickets(parse_file(blank)[0], "blank.csv")
     detail = store.ticket("K1")
     assert (detail.customer, detail.order_id) == ("Alice", "ORD-2")
+    assert detail.metadata == {"product": "kettle", "region": "EU"}
     # re-importing the minimal file again changes nothing
     again = store.import_tickets(parse_file(minimal)[0], "minimal.jsonl")
     assert (again.updated, again.unchanged) == (0, 1)
