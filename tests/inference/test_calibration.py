@@ -161,8 +161,9 @@ def test_a_broken_file_makes_the_version_fall_back(model: Path, tmp_path: Path) 
         staging = tmp_path / f"staging-{version}"
         shutil.copytree(model, staging)
         registry.register(staging, Manifest(version, f"2026-11-28T00:00:0{version[1]}", "tiny"))
-    (registry.path("m2") / CALIBRATION_FILE).write_text('{"method": "temperature"}', "utf-8")
     registry.activate("m2")
+    # broken after activation, which refuses a version whose calibration cannot be read
+    (registry.path("m2") / CALIBRATION_FILE).write_text('{"method": "temperature"}', "utf-8")
     active = open_active_scorer(registry.root)
     assert active.version == "m1" and active.fallback is not None
     assert CALIBRATION_FILE in active.fallback.reason
