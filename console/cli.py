@@ -1193,6 +1193,7 @@ def _cmd_alerts(args: argparse.Namespace, root: Path) -> int:
     from console.services.scoring_loop import score_all_pending
     from console.store import TicketStore, iso_time
 
+    _check_json_out(args.json_out)  # before a replay imports and scores a whole file
     settings = load_alert_settings(root)
     if args.replay is None:
         store = open_store(root)

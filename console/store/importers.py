@@ -85,6 +85,7 @@ def _kind(value: object) -> str:
 
 _SLASHED_DATE = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})(?=$|[ T])")
 _EPOCH = re.compile(r"\d{10}(\.\d+)?|\d{13}")
+_SHORT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2}[ T])(\d:\d{2})")
 
 
 def _seconds(text: str) -> float:
@@ -100,6 +101,8 @@ def _seconds(text: str) -> float:
     if slashed:
         year, month, day = slashed.groups()
         text = f"{year}-{int(month):02d}-{int(day):02d}" + text[slashed.end() :]
+    # spreadsheets drop the leading zero of an hour: "2026-11-01 9:05"
+    text = _SHORT_HOUR.sub(r"\g<1>0\g<2>", text)
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
 
 

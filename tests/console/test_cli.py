@@ -712,6 +712,7 @@ def test_an_output_file_that_is_also_the_input_is_refused_before_any_work(
         ["eval", "--data", "{input}", "--json", "{missing}/out.json"],
         ["templates", "list", "--json", "{missing}/out.json"],
         ["alerts", "--json", "{missing}/out.json"],
+        ["alerts", "--replay", "{input}", "--json", "{missing}/out.json"],
     ],
 )
 def test_an_unwritable_output_is_one_clear_line(
@@ -727,6 +728,7 @@ def test_an_unwritable_output_is_one_clear_line(
     assert main([a.format(**paths) for a in argv]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sentidesk: error: cannot write") and "Traceback" not in err
+    assert "scored" not in err  # refused before the work, not after it
 
 
 def test_a_data_directory_that_is_a_file_is_one_clear_line(
