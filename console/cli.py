@@ -1334,14 +1334,10 @@ def _cmd_report(args: argparse.Namespace, root: Path) -> int:
 
 
 def _emit_json(out: str, data: object, done: str) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if out == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
-        try:
-            Path(out).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise SentideskError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        _write_json(Path(out), data)
         print(done)
 
 
