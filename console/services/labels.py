@@ -58,6 +58,8 @@ class LabelImportReport:
     imported: int
     rejected: tuple[Rejection, ...]
     unknown_ids: tuple[str, ...] = ()
+    #: labels (per field) that were already the importing account's latest correction
+    already_stored: int = 0
 
 
 class _RowRejectedError(ValueError):
@@ -121,22 +123,26 @@ def import_labels(store: TicketStore, account: Account, path: Path) -> LabelImpo
             drafts.append(_draft(where, row.fields, text))
         except _RowRejectedError as exc:
             rejected.append(Rejection(where, str(exc)))
-    unknown = store.import_labels(drafts, account.name, path.name, rejected=len(rejected))
+    outcome = store.import_labels(drafts, account.name, path.name, rejected=len(rejected))
     rejected += [
-        Rejection(d.where, f"no stored ticket has the id {d.ticket_id!r}") for d in unknown
+        Rejection(d.where, f"no stored ticket has the id {d.ticket_id!r}") for d in outcome.unknown
     ]
     rejected.sort(key=lambda r: int(r.where.split()[-1]))
     return LabelImportReport(
         source=path.name,
-        imported=len(drafts) - len(unknown),
+        imported=len(drafts) - len(outcome.unknown),
         rejected=tuple(rejected),
-        unknown_ids=tuple(d.ticket_id for d in unknown if d.ticket_id is not None),
+        unknown_ids=tuple(d.ticket_id for d in outcome.unknown if d.ticket_id is not None),
+        already_stored=outcome.already_stored,
     )
 
 
 def describe_label_import(report: LabelImportReport) -> str:
     """One line for the terminal: what an import of labels did."""
-    return f"{report.source}: {report.imported} labels imported, {len(report.rejected)} rejected"
+    line = f"{report.source}: {report.imported} labels imported, {len(report.rejected)} rejected"
+    if report.already_stored:
+        line += f" ({report.already_stored} already stored, not added again)"
+    return line
 
 
 def label_records(store: TicketStore) -> list[dict[str, Any]]:

@@ -194,6 +194,15 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
         raise _RejectError(f"messages must be a list, not {_kind(raw_messages)}")
     if raw_messages:
         messages = _messages(raw_messages, created)
+        body = _clean(text) if text else ""
+        if body:
+            used.add(text_column)
+            # A row with both: the text is the ticket's opening message unless the thread
+            # already holds it (an export that repeats it as the ticket's description).
+            if " ".join(body.split()) not in {" ".join(m.body.split()) for m in messages}:
+                messages.insert(0, MessageDraft("customer", body, created))
+                if len(messages) > MAX_MESSAGES:
+                    raise _RejectError(f"{len(messages)} messages exceed {MAX_MESSAGES} per ticket")
     else:
         body = _clean(text)
         if not body:
@@ -249,6 +258,10 @@ def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     return list(drafts.values()), [r for _, r in rejected]
 
 
+#: "Re:" and its translations that mail clients put before the subject of a reply.
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|vs|antw|回复|答复)\s*[:：]\s*)+", re.IGNORECASE)
+
+
 def eml_ticket_id(message_id: str, data: bytes) -> str:
     """The ticket id of an e-mail: its whole Message-ID, or a SHA-1 when that cannot be.
 
@@ -276,18 +289,25 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
         created = _time(mail.date.isoformat()) if mail.date else None
     except _RejectError:
         created = None  # a mail was sent at some time; an absurd Date header is no reason
+    answers = bool(mail.thread_root) and mail.thread_root != mail.message_id
     record = {
-        "id": eml_ticket_id(mail.message_id, data),
-        "subject": mail.subject,
+        # a reply joins the ticket of the mail that started its conversation
+        "id": eml_ticket_id(mail.thread_root if answers else mail.message_id, data),
+        "subject": _REPLY_PREFIX.sub("", mail.subject) if answers else mail.subject,
         "customer": name or mail.sender_address,
         "channel": "email",
         "created_at": created,
         "email": mail.sender_address,
     }
     try:
-        return [_draft(record, mail.body, "text")], []  # its one message is the customer's
+        draft = _draft(record, mail.body, "text")  # its one message is the customer's
     except _RejectError as exc:
         return [], [Rejection(path.name, str(exc))]
+    if answers:
+        # The customer wrote again: the ticket is open, and everything else about it
+        # (subject, when it was opened) stays as the conversation's first mail set it.
+        draft = dataclasses.replace(draft, given=("status",), status="open", follow_up=True)
+    return [draft], []
 
 
 def parse_file(path: str | Path) -> tuple[list[TicketDraft], list[Rejection]]:

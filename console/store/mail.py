@@ -82,6 +82,9 @@ class Mail:
     message_id: str
     body: str
     problem: str = ""
+    #: the Message-ID of the mail that started the conversation this one answers ("" for
+    #: a mail that answers none): the first of its References, else its In-Reply-To
+    thread_root: str = ""
 
 
 # -- decoding --------------------------------------------------------------------------------
@@ -557,4 +560,17 @@ def read_mail(data: bytes) -> Mail:
         message_id=(_raw_header(message, "Message-ID") or "").strip().strip("<> "),
         body=body,
         problem=problem,
+        thread_root=_thread_root(message),
     )
+
+
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+
+
+def _thread_root(message: Message) -> str:
+    """The conversation's first Message-ID, as RFC 5322 threading gives it."""
+    for name in ("References", "In-Reply-To"):
+        ids = _MESSAGE_ID.findall(_raw_header(message, name) or "")
+        if ids:
+            return str(ids[0])
+    return ""

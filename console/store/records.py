@@ -39,6 +39,10 @@ class TicketDraft:
     #: columns (an export of new messages only, say) must not blank the customer or the
     #: order number.
     given: tuple[str, ...] | None = None
+    #: A later message of a stored ticket (an e-mail answering an earlier one): when that
+    #: ticket is stored, the draft adds its messages and the fields it gives, and the
+    #: ticket keeps the time it was opened at.
+    follow_up: bool = False
 
 
 #: Ticket fields an import file may leave out (see :attr:`TicketDraft.given`).
@@ -61,6 +65,16 @@ class LabelDraft:
     text: str
     sentiment: str | None
     category: str | None
+
+
+@dataclass(frozen=True)
+class LabelsOutcome:
+    """What storing a file's labels did: the labels whose ticket is not stored, the
+    corrections made, and the labels left alone because they were already stored."""
+
+    unknown: tuple[LabelDraft, ...]
+    corrections: int
+    already_stored: int
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ returns. Another process writing the same file (``sentidesk import`` next to a r
 console, a second console) makes a write wait and retry, a bounded number of times; every
 failure is a :class:`StoreError` that says what was not saved.
 
-Re-imports update only what came from the import file (customer text, metadata); messages
-written in the console, overrides and an agent's status change are kept.
+Re-imports update only what came from the import file (customer text, metadata) and add its
+new messages without dropping stored ones; messages written in the console, overrides and
+an agent's status change are kept.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from console.store.records import (
     ImportReport,
     LabelDraft,
     LabelRow,
+    LabelsOutcome,
     MessageDraft,
     MessageView,
     PredictionOutcome,
@@ -270,10 +272,12 @@ class TicketStore:
         """Insert new tickets and update known ids, all in one transaction.
 
         Re-importing the same file changes nothing. An update takes only what the file owns
-        (subject, customer, metadata, the imported messages, the status while no agent has
-        set one); replies written in the console, overrides and an agent's status stay. A
-        ticket whose customer text changed loses its prediction so it is scored again; one
-        that gained a customer message after an agent's reply is reopened.
+        (subject, customer, metadata, the status while no agent has set one) and merges its
+        messages into the thread (see :func:`_merge_thread`: new ones are added, corrected
+        ones updated, none dropped); replies written in the console, overrides and an
+        agent's status stay. A ticket whose customer text changed loses its prediction so it
+        is scored again; one that gained a customer message after an agent's reply is
+        reopened.
         """
 
         def run() -> ImportReport:
@@ -322,10 +326,6 @@ class TicketStore:
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
         """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
         draft = self._with_stored_fields(draft)
-        customer_bodies = [m.body for m in draft.messages if m.author == "customer"]
-        text_hash = _hash(scored_text(draft.subject, customer_bodies))
-        last_customer = customer_bodies[-1] if customer_bodies else ""
-        preview = " ".join(last_customer.split())[:PREVIEW_CHARS]
         fields = {
             "subject": draft.subject,
             "customer": draft.customer,
@@ -335,16 +335,15 @@ class TicketStore:
             "created_at": draft.created_at,
             "created_ts": parse_time(draft.created_at),
             "metadata": json.dumps(draft.metadata, ensure_ascii=False, sort_keys=True),
-            "preview": preview,
-            "text_hash": text_hash,
         }
         existing = self.conn.execute(
-            f"SELECT {', '.join(fields)}, status, status_by_agent, sentiment_override, "
-            "category_override FROM tickets WHERE id = ?",
+            f"SELECT {', '.join(fields)}, preview, text_hash, status, status_by_agent, "
+            "sentiment_override, category_override FROM tickets WHERE id = ?",
             (draft.id,),
         ).fetchone()
         incoming = [(m.author, m.body, m.created_at) for m in draft.messages]
         if existing is None:
+            fields.update(_thread_fields(draft.subject, incoming))
             self.conn.execute(
                 f"INSERT INTO tickets (id, {', '.join(fields)}, status, imported_at, updated_at) "
                 f"VALUES (?, {', '.join('?' * len(fields))}, ?, ?, ?)",
@@ -352,24 +351,43 @@ class TicketStore:
             )
             self._insert_messages(draft.id, incoming, first_seq=0)
             return ["added"]
-        old = dict(zip(fields, existing[: len(fields)], strict=True))
-        status, by_agent, sentiment_override, category_override = existing[len(fields) :]
+        old = dict(zip([*fields, "preview", "text_hash"], existing[: len(fields) + 2], strict=True))
+        status, by_agent, sentiment_override, category_override = existing[len(fields) + 2 :]
         stored = self.conn.execute(
             "SELECT id, author, body, created_at, origin FROM messages WHERE ticket_id = ? "
             "ORDER BY seq",
             (draft.id,),
         ).fetchall()
         console = [m for m in stored if m[4] != "import"]
-        imported = [(a, b, c) for _, a, b, c, origin in stored if origin == "import"]
+        imported = [(mid, a, b, c) for mid, a, b, c, origin in stored if origin == "import"]
+        if not draft.timed or draft.follow_up:
+            fields["created_at"], fields["created_ts"] = old["created_at"], old["created_ts"]
         if not draft.timed:
             # The file has no times: the stored ones (from the first import) stand, and
             # only messages new since then take this import's time.
-            fields["created_at"], fields["created_ts"] = old["created_at"], old["created_ts"]
-            incoming = _keep_stored_times(incoming, imported)
+            incoming = _keep_stored_times(incoming, [m[1:] for m in imported])
         # An export from the shop's mail system may contain the replies sent from here:
         # keep the console's copy (it links to its reply record) instead of a duplicate.
         sent = {" ".join(m[2].split()) for m in console}
         incoming = [m for m in incoming if m[0] != "agent" or " ".join(m[1].split()) not in sent]
+
+        edits, added = _merge_thread(imported, incoming, timed=draft.timed)
+        self.conn.executemany(
+            "UPDATE messages SET body = ?, label = NULL, negativity = NULL WHERE id = ?",
+            [(body, mid) for mid, body in edits],
+        )
+        (next_seq,) = self.conn.execute(
+            "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?", (draft.id,)
+        ).fetchone()
+        self._insert_messages(draft.id, added, first_seq=next_seq)
+        messages_changed = bool(edits or added)
+        if messages_changed and stored:
+            self._renumber_thread(draft.id)
+        thread = self.conn.execute(
+            "SELECT author, body, created_at FROM messages WHERE ticket_id = ? ORDER BY seq",
+            (draft.id,),
+        ).fetchall()
+        fields.update(_thread_fields(draft.subject, thread))
 
         outcomes: list[str] = []
         changed_fields = {k: v for k, v in fields.items() if old[k] != v}
@@ -378,33 +396,15 @@ class TicketStore:
             self.conn.execute(
                 f"UPDATE tickets SET {sets} WHERE id = ?", (*changed_fields.values(), draft.id)
             )
-        messages_changed = incoming != imported
-        rewritten = False
-        added: list[tuple[str, str, str]] = []
-        if messages_changed:
-            if incoming[: len(imported)] == imported:
-                added = incoming[len(imported) :]
-                self._insert_messages(draft.id, added, first_seq=len(stored))
-            else:
-                rewritten = True
-                added = [m for m in incoming if m not in imported]
-                self.conn.execute(
-                    "DELETE FROM messages WHERE ticket_id = ? AND origin = 'import'", (draft.id,)
-                )
-                # above every kept console message's number until the thread is renumbered
-                self._insert_messages(draft.id, incoming, first_seq=len(stored) if console else 0)
-            if console:
-                self._renumber_thread(draft.id)
         new_status = status
         if not by_agent:
             new_status = draft.status
-        elif messages_changed and console and _customer_wrote_after(added, console):
+        elif added and console and _customer_wrote_after(added, console):
             new_status = "open"
             outcomes.append("reopened")
         if new_status != status:
             self.conn.execute("UPDATE tickets SET status = ? WHERE id = ?", (new_status, draft.id))
-        if old["text_hash"] != text_hash or rewritten:
-            # replaced messages took their own predictions along: score the thread again
+        if "text_hash" in changed_fields:
             self.conn.execute(
                 "UPDATE tickets SET negativity = NULL, sentiment = NULL, category = NULL, "
                 "model_version = NULL, prediction_id = NULL WHERE id = ?",
@@ -665,9 +665,7 @@ class TicketStore:
                 prediction.get("model_version"),
                 prediction.get("id"),
                 _prediction_json(prediction),
-                scored_text(
-                    detail.subject, [m.body for m in detail.messages if m.author == "customer"]
-                ),
+                _detail_text(detail),
                 detail.language,
                 agent,
                 stamp,
@@ -678,21 +676,24 @@ class TicketStore:
 
     def import_labels(
         self, labels: Sequence[LabelDraft], author: str, source: str, rejected: int = 0
-    ) -> list[LabelDraft]:
+    ) -> LabelsOutcome:
         """Store ``labels`` as corrections by ``author``, all in one transaction, and audit
-        the import once; returns the labels left out because their ticket is not stored.
+        the import once; returns the labels left out because their ticket is not stored and
+        how many corrections were made or were already there.
 
         A label without a stored ticket but with a text gets one: a solved ticket of channel
         ``labels`` holding
         the text as its only customer message (the corrections table ties every correction
         to a ticket, and the text a correction keeps is read from its ticket). ``rejected``
-        counts the rows the caller could not read, for the audit row.
+        counts the rows the caller could not read, for the audit row. A label that is
+        already the latest correction of its field by ``author`` is not stored again, so
+        importing a file twice changes nothing.
         """
 
-        def run() -> list[LabelDraft]:
+        def run() -> LabelsOutcome:
             stamp = now_iso()
             unknown: list[LabelDraft] = []
-            corrections = 0
+            corrections = already = 0
             for label in labels:
                 ticket_id = label.ticket_id
                 if ticket_id is not None and label.text.strip():
@@ -722,9 +723,15 @@ class TicketStore:
                     unknown.append(label)
                     continue
                 for field, value in (("sentiment", label.sentiment), ("category", label.category)):
-                    if value is not None:
-                        self._correct(ticket_id, field, value, author)
-                        corrections += 1
+                    if value is None:
+                        continue
+                    latest = self._latest_correction(ticket_id, field)
+                    if latest == (value, author, _detail_text(self.ticket(ticket_id))):
+                        # the same file imported again: the label is already this author's
+                        already += 1
+                        continue
+                    self._correct(ticket_id, field, value, author)
+                    corrections += 1
             self.audit(
                 "labels_import",
                 None,
@@ -732,13 +739,23 @@ class TicketStore:
                     "source": source,
                     "imported": len(labels) - len(unknown),
                     "corrections": corrections,
+                    "already_stored": already,
                     "rejected": rejected + len(unknown),
                 },
                 author,
             )
-            return unknown
+            return LabelsOutcome(tuple(unknown), corrections, already)
 
         return self.transaction(f"the labels of {source} (none of them was stored)", run)
+
+    def _latest_correction(self, ticket_id: str, field: str) -> tuple[str, str, str] | None:
+        """(value, author, text) of the newest correction of ``field`` on the ticket."""
+        row = self.conn.execute(
+            "SELECT new_value, agent, text FROM corrections WHERE ticket_id = ? AND field = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (ticket_id, field),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], row[2])
 
     def save_reply(self, reply: ReplyRecord, agent: str, new_status: str = "pending") -> None:
         """Store a sent reply, append it to the thread and move the ticket to ``new_status``.
@@ -1824,6 +1841,59 @@ def _keep_stored_times(
             break
         kept[i] = (author, body, imported[i][2])
     return kept
+
+
+def _detail_text(detail: TicketDetail) -> str:
+    """What the model reads for a stored ticket (see :func:`scored_text`)."""
+    return scored_text(detail.subject, [m.body for m in detail.messages if m.author == "customer"])
+
+
+def _thread_fields(subject: str, thread: Sequence[Sequence[str]]) -> dict[str, str]:
+    """The ticket columns derived from its thread of (author, body, time): the queue's
+    preview of the newest customer message and the hash of the text the model reads."""
+    customer_bodies = [body for author, body, _ in thread if author == "customer"]
+    last_customer = customer_bodies[-1] if customer_bodies else ""
+    return {
+        "preview": " ".join(last_customer.split())[:PREVIEW_CHARS],
+        "text_hash": _hash(scored_text(subject, customer_bodies)),
+    }
+
+
+def _merge_thread(
+    stored: Sequence[tuple[int, str, str, str]],
+    incoming: Sequence[tuple[str, str, str]],
+    *,
+    timed: bool,
+) -> tuple[list[tuple[int, str]], list[tuple[str, str, str]]]:
+    """How a re-imported thread changes the imported messages already stored.
+
+    ``stored`` rows are (id, author, body, time), ``incoming`` ones (author, body, time).
+    Returns the edits (id, new body) and the messages to add. A stored message
+    the file no longer lists is kept: a follow-up export often holds only the newest
+    messages, and dropping the rest would lose what the customer wrote. A file message
+    with the same author and time as a stored one is that message with its text corrected;
+    without times in the file (they stand in as the import time), only the same author
+    and text identify a message. Exact matches are paired first, so a corrected message
+    never takes the place of one the file repeats unchanged.
+    """
+    unmatched = list(stored)
+    pending = list(incoming)
+    keys: list[Callable[[tuple[str, str, str]], tuple[str, ...]]] = [lambda m: m]
+    keys.append((lambda m: (m[0], m[2])) if timed else (lambda m: (m[0], m[1])))
+    edits: list[tuple[int, str]] = []
+    for key in keys:
+        left: list[tuple[str, str, str]] = []
+        for message in pending:
+            wanted = key(message)
+            match = next((row for row in unmatched if key(row[1:]) == wanted), None)
+            if match is None:
+                left.append(message)
+                continue
+            unmatched.remove(match)
+            if match[2] != message[1]:
+                edits.append((match[0], message[1]))
+        pending = left
+    return edits, pending
 
 
 def _customer_wrote_after(

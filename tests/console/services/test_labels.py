@@ -11,6 +11,7 @@ from console.services import (
     Account,
     PermissionDenied,
     add_user,
+    describe_label_import,
     export_labels,
     import_labels,
     label_event,
@@ -69,6 +70,7 @@ def test_id_rows_correct_the_stored_ticket_as_the_account(
         "source": "labels.jsonl",
         "imported": 2,
         "corrections": 3,
+        "already_stored": 0,
         "rejected": 0,
     }
 
@@ -78,11 +80,13 @@ def test_text_rows_get_a_solved_ticket_of_their_own(
 ) -> None:
     path = jsonl(tmp_path / "labels.jsonl", {"text": "  the box was crushed ", "label": "negative"})
     assert import_labels(store, ann, path).imported == 1
-    # the same text again lands on the same ticket
-    assert import_labels(store, ann, path).imported == 1
+    # the same text again lands on the same ticket, and the same label is not stored twice
+    again = import_labels(store, ann, path)
+    assert (again.imported, again.already_stored) == (1, 1)
+    assert "1 already stored" in describe_label_import(again)
     tid = label_ticket_id("the box was crushed")
     stored = (tid, "the box was crushed", "sentiment", "negative", "ann", "supervisor")
-    assert events(store) == [stored, stored]
+    assert events(store) == [stored]
     (row,) = store.queue_rows()
     assert (row.id, row.status, row.channel, row.sentiment) == (tid, "solved", "labels", "negative")
 
@@ -287,3 +291,34 @@ def test_the_command_takes_a_csv_of_ids_and_labels_as_its_help_says(
     monkeypatch.setattr(sys, "stdin", io.StringIO("supervisor-pass\n"))
     assert main(["labels", "import", str(path), "--user", "ann", "--password-stdin"]) == 0
     assert "1 labels imported, 0 rejected" in capsys.readouterr().out
+
+
+def test_importing_the_same_labels_again_adds_no_correction(
+    store: TicketStore, ann: Account, bob: Account, tmp_path: Path
+) -> None:
+    """Re-importing a labels file used to store every correction a second time, which
+    doubled the export and the counts of corrections."""
+    store.import_tickets([draft("T1", "where is my parcel")], "test")
+    path = jsonl(tmp_path / "l.jsonl", {"id": "T1", "label": "negative", "category": "logistics"})
+    import_labels(store, ann, path)
+    assert import_labels(store, ann, path).already_stored == 2
+    assert len(events(store)) == 2
+    audits = [
+        json.loads(r["details"]) for r in store.rows("audit") if r["action"] == "labels_import"
+    ]
+    assert [(a["corrections"], a["already_stored"]) for a in audits] == [(2, 0), (0, 2)]
+    # another account's label, a changed label and the label given again after a change
+    # are each a correction of their own
+    import_labels(store, bob, path)
+    import_labels(store, ann, jsonl(tmp_path / "m.jsonl", {"id": "T1", "label": "neutral"}))
+    import_labels(store, ann, path)
+    assert [(e[2], e[3], e[4]) for e in events(store)][2:] == [
+        ("sentiment", "negative", "bob"),
+        ("category", "logistics", "bob"),
+        ("sentiment", "neutral", "ann"),
+        ("sentiment", "negative", "ann"),
+        ("category", "logistics", "ann"),
+    ]
+    # new text for the ticket: the same label is given for what the customer now says
+    store.import_tickets([draft("T1", "where is my parcel?? a week now")], "test")
+    assert import_labels(store, ann, path).already_stored == 0

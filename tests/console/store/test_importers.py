@@ -66,6 +66,27 @@ def test_jsonl_threads_with_messages(tmp_path: Path) -> None:
     assert [r.reason for r in rejected] == ["message 1 has unknown author 'robot'", "missing id"]
 
 
+def test_a_row_with_text_and_messages_keeps_both(tmp_path: Path) -> None:
+    """The text of a row that also had a messages list used to end up as metadata only:
+    never scored, never shown in the thread."""
+    f = tmp_path / "t.jsonl"
+    thread = [{"author": "agent", "text": "We are looking into it."}]
+    rows = [
+        {"id": "T1", "text": "My parcel never came.", "messages": thread},
+        # an export that repeats the first message as the ticket's text
+        {"id": "T2", "text": " where is  it ", "messages": [{"text": "where is it"}]},
+    ]
+    f.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    drafts, rejected = parse_file(f)
+    assert rejected == []
+    assert [(m.author, m.body) for m in drafts[0].messages] == [
+        ("customer", "My parcel never came."),
+        ("agent", "We are looking into it."),
+    ]
+    assert [m.body for m in drafts[1].messages] == ["where is it"]
+    assert drafts[0].metadata == drafts[1].metadata == {}
+
+
 def test_a_json_array_export_imports_as_tickets(tmp_path: Path) -> None:
     """A helpdesk export is often one pretty-printed JSON array: it used to import nothing,
     with a "file ends mid-row" rejection for the whole file."""
@@ -142,6 +163,62 @@ def test_eml_message(tmp_path: Path) -> None:
     assert draft.messages[0].body == "It arrived broken."
     assert draft.id == "eml-abc@example.com"
     assert draft.created_at == "2026-11-28T10:00:00+00:00"
+
+
+def test_an_emailed_reply_joins_the_ticket_of_its_conversation(tmp_path: Path) -> None:
+    """A customer's answer to an earlier mail used to become a ticket of its own."""
+    store = TicketStore(tmp_path / "s.db")
+    first = tmp_path / "first.eml"
+    first.write_text(
+        "From: Ann Lee <ann@example.com>\nSubject: Broken kettle\n"
+        "Date: Sat, 28 Nov 2026 10:00:00 +0000\nMessage-ID: <abc@example.com>\n\n"
+        "It arrived broken.\n",
+        encoding="utf-8",
+    )
+    answer = tmp_path / "answer.eml"
+    answer.write_text(
+        "From: Ann Lee <ann@example.com>\nSubject: RE: Re: Broken kettle\n"
+        "Date: Sun, 29 Nov 2026 09:00:00 +0000\nMessage-ID: <def@example.com>\n"
+        "In-Reply-To: <ours@shop.example>\n"
+        "References: <abc@example.com>\n <ours@shop.example>\n\n"
+        "Still no answer about my refund.\n\nOn Sat, Ann wrote:\n> It arrived broken.\n",
+        encoding="utf-8",
+    )
+    (draft,), _ = parse_file(answer)
+    assert (draft.id, draft.subject, draft.follow_up) == (
+        "eml-abc@example.com",
+        "Broken kettle",
+        True,
+    )
+    store.import_tickets(parse_file(first)[0], "first.eml")
+    store.set_status("eml-abc@example.com", "solved", "agent-x")
+    report = store.import_tickets([draft], "answer.eml")
+    assert (report.added, report.updated) == (0, 1)
+    (row,) = store.queue_rows()
+    detail = store.ticket(row.id)
+    assert [m.body for m in detail.messages] == [
+        "It arrived broken.",
+        "Still no answer about my refund.",
+    ]
+    assert (detail.subject, detail.created_at) == ("Broken kettle", "2026-11-28T10:00:00+00:00")
+    # an answer that arrives first opens the ticket; the first mail then joins it
+    store2 = TicketStore(tmp_path / "s2.db")
+    store2.import_tickets(parse_file(answer)[0], "answer.eml")
+    store2.import_tickets(parse_file(first)[0], "first.eml")
+    (row,) = store2.queue_rows()
+    detail = store2.ticket(row.id)
+    assert [m.body for m in detail.messages] == [
+        "It arrived broken.",
+        "Still no answer about my refund.",
+    ]
+    assert (detail.subject, detail.created_at) == ("Broken kettle", "2026-11-28T10:00:00+00:00")
+
+
+def test_a_mail_answering_none_is_its_own_ticket(tmp_path: Path) -> None:
+    f = tmp_path / "m.eml"
+    f.write_bytes(_eml(b"hello", headers="From: a@b.c\nSubject: Re: x\nMessage-ID: <m@b.c>\n"))
+    (draft,), _ = parse_file(f)
+    assert (draft.id, draft.subject, draft.follow_up) == ("eml-m@b.c", "Re: x", False)
 
 
 @pytest.mark.parametrize(

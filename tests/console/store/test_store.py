@@ -105,7 +105,8 @@ def test_a_file_with_fewer_columns_blanks_nothing_it_left_out(
     )
     assert (detail.status, detail.metadata) == ("pending", {"product": "kettle"})
     assert detail.created_at == "2026-11-28T10:00:00+00:00"
-    assert [m.body for m in detail.messages] == ["where is it? a week now"]
+    # a file without times cannot say the new text replaces the old: both are kept
+    assert [m.body for m in detail.messages] == ["where is it", "where is it? a week now"]
     # an empty cell says no more than a missing column; a value given does replace; each
     # metadata key is a column of its own
     blank = tmp_path / "blank.csv"

@@ -290,3 +290,56 @@ def test_reimport_of_a_file_without_times_changes_nothing_and_keeps_the_reply(
     grown = import_path(store, tickets)
     assert (grown.updated, grown.reopened) == (1, 1)
     assert [m.body for m in store.ticket("T1").messages][-1] == "Hello??"
+
+
+def test_a_follow_up_file_with_only_the_newest_message_keeps_the_thread(
+    store: TicketStore,
+) -> None:
+    """A second export holding only the newest message used to replace the whole imported
+    thread, deleting what the customer wrote first."""
+    first = ("customer", "where is my order", "2026-11-28T10:00:00+00:00")
+    ours = ("agent", "It left the warehouse today.", "2026-11-28T11:00:00+00:00")
+    store.import_tickets([thread("T1", first, ours)], "a.jsonl")
+    store.save_predictions([("T1", TEXT, prediction(0.4))])
+    later = ("customer", "still nothing, I want a refund", "2026-11-29T09:00:00+00:00")
+
+    report = store.import_tickets([thread("T1", later)], "b.jsonl")
+
+    assert report.updated == 1
+    detail = store.ticket("T1")
+    assert [m.body for m in detail.messages] == [first[1], ours[1], later[1]]
+    row = store.queue_rows()[0]
+    assert row.negativity is None  # the thread's text grew: scored again
+    assert row.preview == later[1]
+    (pending,) = store.pending_scoring("m1")
+    assert pending[1] == "Order\nwhere is my order\nstill nothing, I want a refund"
+    # the newer file again, and then the first one again, change nothing
+    assert store.import_tickets([thread("T1", later)], "b.jsonl").unchanged == 1
+    assert store.import_tickets([thread("T1", first, ours)], "a.jsonl").unchanged == 1
+    assert len(store.ticket("T1").messages) == 3
+
+
+def test_a_message_is_known_by_author_and_time_in_a_timed_file(store: TicketStore) -> None:
+    first = ("customer", "hello?", "2026-11-28T10:00:00+00:00")
+    store.import_tickets([thread("T1", first)], "a.jsonl")
+    # the same words again later are a new message, not the first one moved
+    again = ("customer", "hello?", "2026-11-28T12:00:00+00:00")
+    store.import_tickets([thread("T1", again)], "b.jsonl")
+    messages = store.ticket("T1").messages
+    assert [(m.body, m.created_at) for m in messages] == [first[1:], again[1:]]
+    # a corrected text at the same time replaces its message and clears its own score
+    store.save_predictions([], [(messages[0].id, prediction(0.9))])
+    fixed = ("customer", "hello? anyone there?", "2026-11-28T10:00:00+00:00")
+    store.import_tickets([thread("T1", fixed)], "c.jsonl")
+    messages = store.ticket("T1").messages
+    assert [m.body for m in messages] == [fixed[1], again[1]]
+    assert messages[0].negativity is None
+
+
+def test_messages_arriving_out_of_order_are_placed_by_time(store: TicketStore) -> None:
+    late = ("customer", "any news?", "2026-11-29T10:00:00+00:00")
+    store.import_tickets([thread("T1", late)], "a.jsonl")
+    early = ("customer", "my parcel is lost", "2026-11-28T10:00:00+00:00")
+    store.import_tickets([thread("T1", early)], "b.jsonl")
+    assert [m.body for m in store.ticket("T1").messages] == [early[1], late[1]]
+    assert sorted(r["seq"] for r in store.rows("messages")) == [0, 1]
