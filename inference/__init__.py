@@ -1,7 +1,12 @@
 """The Sentidesk engine: models, scoring and explanations. Never imports Qt."""
 
 from inference.backends import Backend, BackendName, OnnxBackend, TorchBackend, open_backend
-from inference.calibration import CALIBRATION_FILE, Calibration, read_calibration
+from inference.calibration import (
+    CALIBRATION_FILE,
+    Calibration,
+    compress_margins,
+    read_calibration,
+)
 from inference.encoding import Encoded, TextEncoder, clean_text
 from inference.errors import InputFileError, ModelFileError, ModelNotFoundError, SentideskError
 from inference.labels import DEFAULT_CATEGORIES, LANGUAGES, SENTIMENTS, Language, Sentiment
@@ -66,6 +71,7 @@ __all__ = [
     "TorchBackend",
     "base_models_dir",
     "clean_text",
+    "compress_margins",
     "data_dir",
     "detect_language",
     "empty_trash",

@@ -41,6 +41,8 @@ from console.services.model_card import (
     SINCE_ACTIVATION,
     FieldAgreement,
     ModelCard,
+    compression_text,
+    knee_probability,
     measure_speed,
     model_card,
     temperatures_text,
@@ -304,6 +306,17 @@ def calibration_summary(card: ModelCard, rows: str = "pooled", measure: str = "n
 
 def _fitted_text(calibration: Mapping[str, Any]) -> str:
     cap = calibration.get("displayed_100_cap")
+    compressed = compression_text(calibration)
+    if compressed is not None:
+        return tr(
+            "Temperature %s, fitted on the dev splits; texts above %s compressed by %s, so "
+            "that at most %s of a dev set reads 100."
+        ) % (
+            temperatures_text(calibration),
+            percent(knee_probability(calibration)),
+            compressed,
+            percent(cap),
+        )
     if isinstance(cap, int | float) and not isinstance(cap, bool):
         return tr(
             "Temperature %s, fitted on the dev splits and raised where more than %s of a dev "

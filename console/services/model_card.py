@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -315,6 +316,26 @@ def temperatures_text(calibration: Mapping[str, Any]) -> str:
     return text
 
 
+def compression_text(calibration: Mapping[str, Any]) -> str | None:
+    """The compression of the most certain rows, with each language's: ``0.324 (en 0.400,
+    zh 0.491)``; None for a calibration without a knee (see :func:`knee_probability`)."""
+    if knee_probability(calibration) is None:
+        return None
+    text = _num(calibration.get("compression"))
+    by_language = calibration.get("compression_by_language")
+    if isinstance(by_language, Mapping) and by_language:
+        text += f" ({', '.join(f'{k} {_num(v)}' for k, v in sorted(by_language.items()))})"
+    return text
+
+
+def knee_probability(calibration: Mapping[str, Any]) -> float | None:
+    """The top-class probability above which a calibration compresses rows (its knee)."""
+    knee = calibration.get("knee")
+    if not isinstance(knee, int | float) or isinstance(knee, bool):
+        return None
+    return 1 / (1 + math.exp(-knee))
+
+
 def _format_calibration(calibration: Mapping[str, Any]) -> list[str]:
     if not calibration.get("calibrated"):
         return ["calibration", f"  none: {calibration.get('note', 'not calibrated')}"]
@@ -323,6 +344,11 @@ def _format_calibration(calibration: Mapping[str, Any]) -> list[str]:
         "calibration",
         f"  {calibration.get('method')} scaling, T = {temperatures_text(calibration)} "
         f"(fitted on {fitted}; {calibration.get('fit', '')})",
+        *(
+            [f"  above {_pct(knee_probability(calibration))} compressed by {compressed}"]
+            if (compressed := compression_text(calibration))
+            else []
+        ),
         f"  {'rows':<18} {'n':>6} {'ECE before':>11} {'after':>7} {'neg. ECE before':>16} "
         f"{'after':>7} {'shown 100':>10}",
     ]

@@ -875,6 +875,10 @@
         <translation>未校准：无法读取其校准文件。</translation>
     </message>
     <message>
+        <source>Temperature %s, fitted on the dev splits; texts above %s compressed by %s, so that at most %s of a dev set reads 100.</source>
+        <translation>温度 %s，在开发集上拟合；高于 %s 的文本按 %s 压缩，使任何开发集显示为 100 的比例不超过 %s。</translation>
+    </message>
+    <message>
         <source>Temperature %s, fitted on the dev splits and raised where more than %s of a dev set would read 100.</source>
         <translation>温度 %s，在开发集上拟合；若某个开发集显示为 100 的比例会超过 %s，则调高。</translation>
     </message>

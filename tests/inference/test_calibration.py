@@ -65,6 +65,42 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
     assert hash(per_language) == hash(Calibration("temperature", 1.2))
 
 
+def test_a_knee_and_its_compressions_round_trip(tmp_path: Path) -> None:
+    calibration = Calibration(
+        "temperature",
+        1.3,
+        {"en": 1.0},
+        knee=2.9,
+        compression=0.3,
+        compression_by_language={"en": 0.4},
+    )
+    calibration.save(tmp_path)
+    assert read_calibration(tmp_path) == calibration
+    assert read_calibration(tmp_path).compression_by_language == {"en": 0.4}
+
+
+def test_only_rows_past_the_knee_are_compressed() -> None:
+    """Rows whose top class is below the knee keep the temperature's probabilities; rows
+    above it are brought closer to it in the same order, each keeping its label, and the
+    other classes keep their ratio."""
+    scores = np.asarray(
+        [[1.0, 0.5, 0.0], [6.0, 0.0, 0.0], [12.0, 1.0, 0.0], [0.0, 0.0, 20.0]], dtype=np.float32
+    )
+    plain = Calibration("temperature", 1.0)
+    kneed = Calibration("temperature", 1.0, knee=3.0, compression=0.5)
+    texts = ["a", "b", "c", "d"]
+    before, after = plain.probabilities(scores, texts), kneed.probabilities(scores, texts)
+    np.testing.assert_allclose(after[0], before[0], rtol=1e-6)
+    assert (after.argmax(axis=1) == before.argmax(axis=1)).all()
+    top_before, top_after = before.max(axis=1)[1:], after.max(axis=1)[1:]
+    assert (top_after < top_before).all()
+    assert list(np.argsort(top_after)) == list(np.argsort(top_before))
+    # the margin above the knee is halved: 12 - log(e + 1) = 10.69 -> 3 + 7.69 / 2
+    margin = np.log(after[2, 0] / (after[2, 1] + after[2, 2]))
+    assert margin == pytest.approx(3.0 + (12.0 - np.log(np.e + 1) - 3.0) / 2, abs=1e-4)
+    assert after[2, 1] / after[2, 2] == pytest.approx(before[2, 1] / before[2, 2], rel=1e-5)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -82,6 +118,19 @@ def test_the_file_round_trips(tmp_path: Path) -> None:
         ('{"method": "temperature", "temperature": 1, "by_language": {"en": "1"}}', "by_language"),
         # a key no text is ever detected as would silently never apply
         ('{"method": "temperature", "temperature": 1, "by_language": {"ZH": 2}}', "by_language"),
+        ('{"method": "temperature", "temperature": 1, "knee": 0}', '"knee"'),
+        (
+            '{"method": "temperature", "temperature": 1, "knee": 3, "compression": 0}',
+            "compression. must",
+        ),
+        (
+            '{"method": "temperature", "temperature": 1, "knee": 3, "compression": 1.5}',
+            "compression. must",
+        ),
+        (
+            '{"method": "temperature", "temperature": 1, "compression_by_language": {"en": 2}}',
+            "compression_by_language",
+        ),
     ],
 )
 def test_a_bad_file_is_refused_naming_it(tmp_path: Path, content: str, message: str) -> None:

