@@ -58,7 +58,8 @@ class LabelImportReport:
     imported: int
     rejected: tuple[Rejection, ...]
     unknown_ids: tuple[str, ...] = ()
-    #: labels (per field) that were already the importing account's latest correction
+    #: imported rows whose every label was already the importing account's latest
+    #: correction (counted in ``imported``, but nothing was stored again)
     already_stored: int = 0
 
 
@@ -139,10 +140,11 @@ def import_labels(store: TicketStore, account: Account, path: Path) -> LabelImpo
 
 def describe_label_import(report: LabelImportReport) -> str:
     """One line for the terminal: what an import of labels did."""
-    line = f"{report.source}: {report.imported} labels imported, {len(report.rejected)} rejected"
-    if report.already_stored:
-        line += f" ({report.already_stored} already stored, not added again)"
-    return line
+    already = f" ({report.already_stored} of them already stored)" if report.already_stored else ""
+    return (
+        f"{report.source}: {report.imported} labels imported{already}, "
+        f"{len(report.rejected)} rejected"
+    )
 
 
 def label_records(store: TicketStore) -> list[dict[str, Any]]:

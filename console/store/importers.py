@@ -258,8 +258,11 @@ def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     return list(drafts.values()), [r for _, r in rejected]
 
 
-#: "Re:" and its translations that mail clients put before the subject of a reply.
-_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|vs|antw|回复|答复)\s*[:：]\s*)+", re.IGNORECASE)
+#: "Re:", "Fwd:" and their translations that mail clients put before a subject ("Re[2]:").
+_REPLY_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|sv|vs|antw|fwd?|wg|回复|答复|转发)\s*(?:\[\d+\])?\s*[:：]\s*)+",
+    re.IGNORECASE,
+)
 
 
 def eml_ticket_id(message_id: str, data: bytes) -> str:

@@ -39,9 +39,9 @@ class TicketDraft:
     #: columns (an export of new messages only, say) must not blank the customer or the
     #: order number.
     given: tuple[str, ...] | None = None
-    #: A later message of a stored ticket (an e-mail answering an earlier one): when that
-    #: ticket is stored, the draft adds its messages and the fields it gives, and the
-    #: ticket keeps the time it was opened at.
+    #: A later message of a stored ticket (an e-mail answering an earlier one): it adds its
+    #: messages and the fields it gives to that ticket, unless the ticket is another
+    #: customer's; then it goes to a ticket of its own (see ``TicketStore._upsert``).
     follow_up: bool = False
 
 
@@ -70,7 +70,8 @@ class LabelDraft:
 @dataclass(frozen=True)
 class LabelsOutcome:
     """What storing a file's labels did: the labels whose ticket is not stored, the
-    corrections made, and the labels left alone because they were already stored."""
+    corrections made, and the labels left alone because everything they give was already
+    stored."""
 
     unknown: tuple[LabelDraft, ...]
     corrections: int

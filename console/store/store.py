@@ -23,6 +23,7 @@ import logging
 import math
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -272,12 +273,12 @@ class TicketStore:
         """Insert new tickets and update known ids, all in one transaction.
 
         Re-importing the same file changes nothing. An update takes only what the file owns
-        (subject, customer, metadata, the status while no agent has set one) and merges its
-        messages into the thread (see :func:`_merge_thread`: new ones are added, corrected
-        ones updated, none dropped); replies written in the console, overrides and an
-        agent's status stay. A ticket whose customer text changed loses its prediction so it
-        is scored again; one that gained a customer message after an agent's reply is
-        reopened.
+        (subject, customer, metadata, the status while no agent has set one) and adds its
+        new messages to the thread (see :func:`_new_messages`: none is replaced or
+        dropped); the ticket keeps the earliest time it was opened at. Replies written in
+        the console, overrides and an agent's status stay. A ticket whose customer text
+        changed loses its prediction so it is scored again; one that gained a customer
+        message after an agent's reply is reopened.
         """
 
         def run() -> ImportReport:
@@ -323,8 +324,22 @@ class TicketStore:
         values["metadata"] = {**json.loads(row[-1] or "{}"), **draft.metadata}
         return replace(draft, **values)
 
+    def _follow_up_target(self, draft: TicketDraft) -> TicketDraft:
+        """``draft`` for the ticket it continues, unless that ticket is another customer's
+        (answers of many customers to one mailing share its Message-ID): then for a ticket
+        of its own, one per customer and conversation."""
+        key = customer_key(draft.customer, draft.metadata)
+        row = self.conn.execute(
+            "SELECT customer_key FROM tickets WHERE id = ?", (draft.id,)
+        ).fetchone()
+        if row is None or not key or not row[0] or row[0] == key:
+            return draft
+        return replace(draft, id=f"{draft.id}#{_hash(key)[:12]}")
+
     def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
         """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
+        if draft.follow_up:
+            draft = self._follow_up_target(draft)
         draft = self._with_stored_fields(draft)
         fields = {
             "subject": draft.subject,
@@ -341,7 +356,10 @@ class TicketStore:
             "sentiment_override, category_override FROM tickets WHERE id = ?",
             (draft.id,),
         ).fetchone()
-        incoming = [(m.author, m.body, m.created_at) for m in draft.messages]
+        # in time order (a stable sort: messages without times keep the file's order)
+        incoming = sorted(
+            ((m.author, m.body, m.created_at) for m in draft.messages), key=lambda m: _epoch(m[2])
+        )
         if existing is None:
             fields.update(_thread_fields(draft.subject, incoming))
             self.conn.execute(
@@ -359,29 +377,27 @@ class TicketStore:
             (draft.id,),
         ).fetchall()
         console = [m for m in stored if m[4] != "import"]
-        imported = [(mid, a, b, c) for mid, a, b, c, origin in stored if origin == "import"]
-        if not draft.timed or draft.follow_up:
+        imported = [(a, b, c) for _, a, b, c, origin in stored if origin == "import"]
+        if not draft.timed or old["created_ts"] < fields["created_ts"]:
+            # A ticket was opened when its first message came: a follow-up file (of only
+            # the newest messages) or one without times does not move that later.
             fields["created_at"], fields["created_ts"] = old["created_at"], old["created_ts"]
         if not draft.timed:
             # The file has no times: the stored ones (from the first import) stand, and
             # only messages new since then take this import's time.
-            incoming = _keep_stored_times(incoming, [m[1:] for m in imported])
+            incoming = _keep_stored_times(incoming, imported)
         # An export from the shop's mail system may contain the replies sent from here:
         # keep the console's copy (it links to its reply record) instead of a duplicate.
         sent = {" ".join(m[2].split()) for m in console}
         incoming = [m for m in incoming if m[0] != "agent" or " ".join(m[1].split()) not in sent]
 
-        edits, added = _merge_thread(imported, incoming, timed=draft.timed)
-        self.conn.executemany(
-            "UPDATE messages SET body = ?, label = NULL, negativity = NULL WHERE id = ?",
-            [(body, mid) for mid, body in edits],
-        )
+        added = _new_messages(imported, incoming, timed=draft.timed)
         (next_seq,) = self.conn.execute(
             "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?", (draft.id,)
         ).fetchone()
         self._insert_messages(draft.id, added, first_seq=next_seq)
-        messages_changed = bool(edits or added)
-        if messages_changed and stored:
+        messages_changed = bool(added)
+        if messages_changed:
             self._renumber_thread(draft.id)
         thread = self.conn.execute(
             "SELECT author, body, created_at FROM messages WHERE ticket_id = ? ORDER BY seq",
@@ -722,14 +738,19 @@ class TicketStore:
                 ).fetchone():
                     unknown.append(label)
                     continue
-                for field, value in (("sentiment", label.sentiment), ("category", label.category)):
-                    if value is None:
-                        continue
-                    latest = self._latest_correction(ticket_id, field)
-                    if latest == (value, author, _detail_text(self.ticket(ticket_id))):
-                        # the same file imported again: the label is already this author's
-                        already += 1
-                        continue
+                text = _detail_text(self.ticket(ticket_id))
+                given = [
+                    (field, value)
+                    for field, value in (
+                        ("sentiment", label.sentiment),
+                        ("category", label.category),
+                    )
+                    if value is not None
+                    # the same file imported again: the label is already this author's
+                    and self._latest_correction(ticket_id, field) != (value, author, text)
+                ]
+                already += not given
+                for field, value in given:
                     self._correct(ticket_id, field, value, author)
                     corrections += 1
             self.audit(
@@ -1859,41 +1880,36 @@ def _thread_fields(subject: str, thread: Sequence[Sequence[str]]) -> dict[str, s
     }
 
 
-def _merge_thread(
-    stored: Sequence[tuple[int, str, str, str]],
+def _new_messages(
+    stored: Sequence[tuple[str, str, str]],
     incoming: Sequence[tuple[str, str, str]],
     *,
     timed: bool,
-) -> tuple[list[tuple[int, str]], list[tuple[str, str, str]]]:
-    """How a re-imported thread changes the imported messages already stored.
+) -> list[tuple[str, str, str]]:
+    """The messages of a re-imported thread (author, body, time) that are not stored yet.
 
-    ``stored`` rows are (id, author, body, time), ``incoming`` ones (author, body, time).
-    Returns the edits (id, new body) and the messages to add. A stored message
-    the file no longer lists is kept: a follow-up export often holds only the newest
-    messages, and dropping the rest would lose what the customer wrote. A file message
-    with the same author and time as a stored one is that message with its text corrected;
-    without times in the file (they stand in as the import time), only the same author
-    and text identify a message. Exact matches are paired first, so a corrected message
-    never takes the place of one the file repeats unchanged.
+    A message is known by its author, text and time; in a file without times (they stand
+    in as the import time) by its author and text. Nothing stored is replaced or dropped:
+    a follow-up export often holds only the newest messages, and times are often coarse
+    (a day, or the ticket's own time given to each of its messages), so neither a missing
+    message nor a shared time says that a stored one was meant to go. A message whose text
+    changed is therefore added beside the old one. Exact matches are paired first, and a
+    text repeated in the thread is matched as many times as it is stored.
     """
-    unmatched = list(stored)
-    pending = list(incoming)
-    keys: list[Callable[[tuple[str, str, str]], tuple[str, ...]]] = [lambda m: m]
-    keys.append((lambda m: (m[0], m[2])) if timed else (lambda m: (m[0], m[1])))
-    edits: list[tuple[int, str]] = []
-    for key in keys:
-        left: list[tuple[str, str, str]] = []
-        for message in pending:
-            wanted = key(message)
-            match = next((row for row in unmatched if key(row[1:]) == wanted), None)
-            if match is None:
-                left.append(message)
-                continue
-            unmatched.remove(match)
-            if match[2] != message[1]:
-                edits.append((match[0], message[1]))
-        pending = left
-    return edits, pending
+    left = Counter(stored)
+    pending = [m for m in incoming if not _take(left, m)]
+    if timed:
+        return pending
+    loose = Counter((author, body) for author, body, _ in left.elements())
+    return [m for m in pending if not _take(loose, m[:2])]
+
+
+def _take(counts: Counter[Any], key: Any) -> bool:
+    """Use up one of ``key`` in ``counts``; False when none is left."""
+    if counts[key] <= 0:
+        return False
+    counts[key] -= 1
+    return True
 
 
 def _customer_wrote_after(

@@ -83,7 +83,9 @@ def test_text_rows_get_a_solved_ticket_of_their_own(
     # the same text again lands on the same ticket, and the same label is not stored twice
     again = import_labels(store, ann, path)
     assert (again.imported, again.already_stored) == (1, 1)
-    assert "1 already stored" in describe_label_import(again)
+    assert describe_label_import(again) == (
+        "labels.jsonl: 1 labels imported (1 of them already stored), 0 rejected"
+    )
     tid = label_ticket_id("the box was crushed")
     stored = (tid, "the box was crushed", "sentiment", "negative", "ann", "supervisor")
     assert events(store) == [stored]
@@ -301,12 +303,12 @@ def test_importing_the_same_labels_again_adds_no_correction(
     store.import_tickets([draft("T1", "where is my parcel")], "test")
     path = jsonl(tmp_path / "l.jsonl", {"id": "T1", "label": "negative", "category": "logistics"})
     import_labels(store, ann, path)
-    assert import_labels(store, ann, path).already_stored == 2
+    assert import_labels(store, ann, path).already_stored == 1  # one row, both labels
     assert len(events(store)) == 2
     audits = [
         json.loads(r["details"]) for r in store.rows("audit") if r["action"] == "labels_import"
     ]
-    assert [(a["corrections"], a["already_stored"]) for a in audits] == [(2, 0), (0, 2)]
+    assert [(a["corrections"], a["already_stored"]) for a in audits] == [(2, 0), (0, 1)]
     # another account's label, a changed label and the label given again after a change
     # are each a correction of their own
     import_labels(store, bob, path)

@@ -214,6 +214,38 @@ def test_an_emailed_reply_joins_the_ticket_of_its_conversation(tmp_path: Path) -
     assert (detail.subject, detail.created_at) == ("Broken kettle", "2026-11-28T10:00:00+00:00")
 
 
+def test_answers_of_other_customers_to_one_mailing_are_tickets_of_their_own(
+    tmp_path: Path,
+) -> None:
+    """Answers of two customers to the same newsletter share its Message-ID; they used to
+    land on one ticket, one customer's words under the other's name."""
+    store = TicketStore(tmp_path / "s.db")
+    for name, address, text in [
+        ("Ivo", "ivo@example.com", "Unsubscribe me."),
+        ("Jun", "jun@example.com", "Is the sale still on?"),
+        ("Ivo", "ivo@example.com", "I said unsubscribe me!"),
+    ]:
+        f = tmp_path / f"{name}-{len(text)}.eml"
+        f.write_text(
+            f"From: {name} <{address}>\nSubject: Re[2]: Fwd: Winter sale\n"
+            f"Message-ID: <{name}{len(text)}@example.com>\n"
+            "References: <newsletter-42@shop.example>\n\n"
+            f"{text}\n",
+            encoding="utf-8",
+        )
+        (draft,), _ = parse_file(f)
+        assert draft.subject == "Winter sale"
+        store.import_tickets([draft], f.name)
+    threads = {
+        store.ticket(row.id).customer: [m.body for m in store.ticket(row.id).messages]
+        for row in store.queue_rows()
+    }
+    assert threads == {
+        "Ivo": ["Unsubscribe me.", "I said unsubscribe me!"],
+        "Jun": ["Is the sale still on?"],
+    }
+
+
 def test_a_mail_answering_none_is_its_own_ticket(tmp_path: Path) -> None:
     f = tmp_path / "m.eml"
     f.write_bytes(_eml(b"hello", headers="From: a@b.c\nSubject: Re: x\nMessage-ID: <m@b.c>\n"))

@@ -75,7 +75,7 @@ def test_reimport_is_idempotent_and_text_change_resets_prediction(store: TicketS
     assert changed.updated == 1
     row = store.queue_rows()[0]
     assert row.negativity is None
-    assert len(store.rows("messages")) == 1
+    assert len(store.rows("messages")) == 2  # the changed text is added, the old one kept
 
 
 def test_a_file_with_fewer_columns_blanks_nothing_it_left_out(

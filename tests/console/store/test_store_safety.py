@@ -91,7 +91,9 @@ def test_a_new_customer_message_after_the_reply_reopens_and_interleaves(
     assert store.queue_rows()[0].negativity is None  # the new text gets scored
 
 
-def test_an_edited_source_thread_replaces_imported_messages_only(store: TicketStore) -> None:
+def test_an_edited_source_message_is_added_beside_the_old_one(store: TicketStore) -> None:
+    """A message whose text changed in the file could be a correction or a new message of
+    the same (coarse) time; keeping both loses nothing."""
     first = ("customer", "where is my order", "2026-11-28T10:00:00+00:00")
     store.import_tickets([thread("T1", first)], "a.jsonl")
     store.save_reply(reply(), "agent-x")
@@ -100,9 +102,9 @@ def test_an_edited_source_thread_replaces_imported_messages_only(store: TicketSt
     store.import_tickets([thread("T1", edited)], "a.jsonl")
 
     bodies = [m.body for m in store.ticket("T1").messages]
-    assert bodies == ["where is my parcel", reply().body]
+    assert bodies == ["where is my order", "where is my parcel", reply().body]
     seqs = [r["seq"] for r in store.rows("messages")]
-    assert sorted(seqs) == [0, 1]
+    assert sorted(seqs) == [0, 1, 2]
 
 
 def test_a_source_echo_of_our_reply_is_not_duplicated(store: TicketStore) -> None:
@@ -319,21 +321,38 @@ def test_a_follow_up_file_with_only_the_newest_message_keeps_the_thread(
     assert len(store.ticket("T1").messages) == 3
 
 
-def test_a_message_is_known_by_author_and_time_in_a_timed_file(store: TicketStore) -> None:
-    first = ("customer", "hello?", "2026-11-28T10:00:00+00:00")
-    store.import_tickets([thread("T1", first)], "a.jsonl")
-    # the same words again later are a new message, not the first one moved
-    again = ("customer", "hello?", "2026-11-28T12:00:00+00:00")
-    store.import_tickets([thread("T1", again)], "b.jsonl")
-    messages = store.ticket("T1").messages
-    assert [(m.body, m.created_at) for m in messages] == [first[1:], again[1:]]
-    # a corrected text at the same time replaces its message and clears its own score
-    store.save_predictions([], [(messages[0].id, prediction(0.9))])
-    fixed = ("customer", "hello? anyone there?", "2026-11-28T10:00:00+00:00")
-    store.import_tickets([thread("T1", fixed)], "c.jsonl")
-    messages = store.ticket("T1").messages
-    assert [m.body for m in messages] == [fixed[1], again[1]]
-    assert messages[0].negativity is None
+def test_messages_sharing_a_time_are_never_taken_for_one_another(store: TicketStore) -> None:
+    """Times are often coarse (a day, or the ticket's own time given to each message): a
+    follow-up message of the same time used to overwrite a stored one."""
+    day = "2026-11-28T00:00:00+00:00"
+    first, second = ("customer", "The zip is broken.", day), ("customer", "Any news?", day)
+    store.import_tickets([thread("T1", first, second)], "a.csv")
+    later = ("customer", "Please call me back today.", day)
+    assert store.import_tickets([thread("T1", later)], "b.csv").updated == 1
+    bodies = [m.body for m in store.ticket("T1").messages]
+    assert bodies == [first[1], second[1], later[1]]
+    # both files again: nothing new, nothing lost
+    assert store.import_tickets([thread("T1", first, second)], "a.csv").unchanged == 1
+    assert store.import_tickets([thread("T1", later)], "b.csv").unchanged == 1
+    # the same words again at a later time are a new message, not the first one moved
+    again = ("customer", "Any news?", "2026-11-29T09:00:00+00:00")
+    store.import_tickets([thread("T1", again)], "c.csv")
+    assert [m.body for m in store.ticket("T1").messages][-1] == "Any news?"
+    assert len(store.ticket("T1").messages) == 4
+
+
+def test_a_follow_up_file_does_not_move_when_the_ticket_was_opened(store: TicketStore) -> None:
+    first = ("customer", "where is my order", "2026-11-01T10:00:00+00:00")
+    store.import_tickets([thread("T1", first, created_at=first[2])], "a.csv")
+    later = ("customer", "still nothing", "2026-11-03T10:00:00+00:00")
+    store.import_tickets([thread("T1", later, created_at=later[2])], "b.csv")
+    assert store.ticket("T1").created_at == first[2]
+    # an earlier time in a file does move it back
+    earlier = ("customer", "ordered today", "2026-10-30T10:00:00+00:00")
+    store.import_tickets([thread("T1", earlier, created_at=earlier[2])], "c.csv")
+    detail = store.ticket("T1")
+    assert detail.created_at == earlier[2]
+    assert [m.body for m in detail.messages] == [earlier[1], first[1], later[1]]
 
 
 def test_messages_arriving_out_of_order_are_placed_by_time(store: TicketStore) -> None:
@@ -343,3 +362,7 @@ def test_messages_arriving_out_of_order_are_placed_by_time(store: TicketStore) -
     store.import_tickets([thread("T1", early)], "b.jsonl")
     assert [m.body for m in store.ticket("T1").messages] == [early[1], late[1]]
     assert sorted(r["seq"] for r in store.rows("messages")) == [0, 1]
+    # a new ticket's own file out of order is stored in time order too, its preview the newest
+    store.import_tickets([thread("T2", late, early)], "c.jsonl")
+    assert [m.body for m in store.ticket("T2").messages] == [early[1], late[1]]
+    assert next(r for r in store.queue_rows() if r.id == "T2").preview == late[1]
