@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -170,48 +170,52 @@ def read_calibration(model_dir: Path) -> Calibration:
         raise ModelFileError(f"{path}: expected a JSON object, found {type(data).__name__}")
     method = data.get("method")
     temperature = data.get("temperature")
-    by_language = data.get("by_language", {})
     if method != "temperature":
         raise ModelFileError(f'{path}: "method" must be "temperature", found {method!r:.40}')
     if not _positive(temperature):
         raise ModelFileError(
             f'{path}: "temperature" must be a positive number, found {temperature!r:.40}'
         )
-    if (
-        not isinstance(by_language, dict)
-        or not set(by_language) <= set(LANGUAGES)
-        or not all(map(_positive, by_language.values()))
-    ):
-        raise ModelFileError(
-            f'{path}: "by_language" must map languages ({", ".join(LANGUAGES)}) '
-            f"to positive numbers, found {by_language!r:.60}"
-        )
     knee = data.get("knee")
     compression = data.get("compression", 1.0)
-    by_language_c = data.get("compression_by_language", {})
     if knee is not None and not _positive(knee):
         raise ModelFileError(f'{path}: "knee" must be a positive number, found {knee!r:.40}')
     if not _fraction(compression):
         raise ModelFileError(
             f'{path}: "compression" must be a number in (0, 1], found {compression!r:.40}'
         )
-    if (
-        not isinstance(by_language_c, dict)
-        or not set(by_language_c) <= set(LANGUAGES)
-        or not all(map(_fraction, by_language_c.values()))
-    ):
-        raise ModelFileError(
-            f'{path}: "compression_by_language" must map languages ({", ".join(LANGUAGES)}) '
-            f"to numbers in (0, 1], found {by_language_c!r:.60}"
-        )
     return Calibration(
         method,
         float(temperature),
-        {k: float(v) for k, v in by_language.items()},
+        _language_map(path, data, "by_language", _positive, "positive numbers"),
         knee=None if knee is None else float(knee),
         compression=float(compression),
-        compression_by_language={k: float(v) for k, v in by_language_c.items()},
+        compression_by_language=_language_map(
+            path, data, "compression_by_language", _fraction, "numbers in (0, 1]"
+        ),
     )
+
+
+def _language_map(
+    path: Path,
+    data: Mapping[str, Any],
+    key: str,
+    valid: Callable[[object], bool],
+    what: str,
+) -> dict[str, float]:
+    """``data[key]`` (absent: empty), a map of known languages to valid numbers; a
+    :class:`ModelFileError` naming the file otherwise."""
+    values = data.get(key, {})
+    if (
+        not isinstance(values, dict)
+        or not set(values) <= set(LANGUAGES)
+        or not all(map(valid, values.values()))
+    ):
+        raise ModelFileError(
+            f'{path}: "{key}" must map languages ({", ".join(LANGUAGES)}) '
+            f"to {what}, found {values!r:.60}"
+        )
+    return {k: float(v) for k, v in values.items()}
 
 
 def _fraction(value: object) -> TypeGuard[float]:

@@ -309,11 +309,7 @@ def _metric_row(name: str, block: Mapping[str, Any], indent: int) -> str:
 def temperatures_text(calibration: Mapping[str, Any]) -> str:
     """The temperature of a calibration entry, with each language's where it has them:
     ``1.474 (en 1.213, zh 1.531)``."""
-    text = _num(calibration.get("temperature"))
-    by_language = calibration.get("by_language")
-    if isinstance(by_language, Mapping) and by_language:
-        text += f" ({', '.join(f'{k} {_num(v)}' for k, v in sorted(by_language.items()))})"
-    return text
+    return _per_language(calibration, "temperature", "by_language")
 
 
 def compression_text(calibration: Mapping[str, Any]) -> str | None:
@@ -321,10 +317,14 @@ def compression_text(calibration: Mapping[str, Any]) -> str | None:
     zh 0.491)``; None for a calibration without a knee (see :func:`knee_probability`)."""
     if knee_probability(calibration) is None:
         return None
-    text = _num(calibration.get("compression"))
-    by_language = calibration.get("compression_by_language")
-    if isinstance(by_language, Mapping) and by_language:
-        text += f" ({', '.join(f'{k} {_num(v)}' for k, v in sorted(by_language.items()))})"
+    return _per_language(calibration, "compression", "compression_by_language")
+
+
+def _per_language(calibration: Mapping[str, Any], default: str, by_language: str) -> str:
+    text = _num(calibration.get(default))
+    values = calibration.get(by_language)
+    if isinstance(values, Mapping) and values:
+        text += f" ({', '.join(f'{k} {_num(v)}' for k, v in sorted(values.items()))})"
     return text
 
 
