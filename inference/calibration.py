@@ -122,6 +122,11 @@ class Calibration:
         return path
 
 
+#: The magnitude scores are clipped to before compression: far beyond any margin that
+#: still means anything (a margin of 50 is a probability within 1e-21 of 1).
+SCORE_BOUND = 1e4
+
+
 def compress_margins(
     z: npt.NDArray[np.float64], knee: float, compression: float | npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
@@ -132,6 +137,9 @@ def compress_margins(
     their ratios. Other rows are returned as they are."""
     if z.ndim != 2 or z.shape[1] < 2 or not len(z):
         return z
+    # Log-probabilities of float32 softmaxes are -inf where a class underflowed; such a row
+    # is certain, and a finite floor lets it be compressed like any other (e^-10000 is 0).
+    z = np.clip(np.nan_to_num(z, nan=-SCORE_BOUND), -SCORE_BOUND, SCORE_BOUND)
     rows = np.arange(len(z))
     top = z.argmax(axis=1)
     others = z.copy()
@@ -178,6 +186,9 @@ def read_calibration(model_dir: Path) -> Calibration:
         )
     knee = data.get("knee")
     compression = data.get("compression", 1.0)
+    if knee is None and ({"compression", "compression_by_language"} & set(data)):
+        # a compression without a knee would be silently ignored
+        raise ModelFileError(f'{path}: a compression needs a "knee", and there is none')
     if knee is not None and not _positive(knee):
         raise ModelFileError(f'{path}: "knee" must be a positive number, found {knee!r:.40}')
     if not _fraction(compression):

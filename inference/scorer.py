@@ -121,8 +121,8 @@ class Scorer:
         self, sentiment_logits: npt.NDArray[np.float32], texts: Sequence[str]
     ) -> npt.NDArray[np.float32]:
         """The sentiment distribution shown to agents: the transformer's, blended with the
-        lexical model's, divided by the folder's calibration temperature for each text's
-        language."""
+        lexical model's, calibrated by the folder's calibration for each text's language
+        (see :meth:`inference.Calibration.probabilities`)."""
         scores = self.sentiment_scores(sentiment_logits, texts)
         return self.calibration.probabilities(scores, texts)
 

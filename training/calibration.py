@@ -61,6 +61,8 @@ DISPLAYED_100_CAP = 0.02
 #: The margin (log-odds of the top class against the others) above which rows are
 #: compressed: the top class at 95 %. Below it the temperature alone calibrates.
 KNEE = round(math.log(0.95 / 0.05), 4)
+#: The smallest compression recorded (four decimals, like the temperatures).
+SMALLEST_COMPRESSION = 1e-4
 #: A dev set joins the fit of a language's temperature only with this many rows in it: the
 #: odd English line among the Chinese reviews must not weigh as much as a whole dev set.
 MIN_LANGUAGE_ROWS = 20
@@ -161,6 +163,13 @@ def cap_compression(
 
     if within(1.0):
         return 1.0
+    if not within(SMALLEST_COMPRESSION):
+        log.info(
+            "no compression down to %g shows at most %.1f %% as 100",
+            SMALLEST_COMPRESSION,
+            cap * 100,
+        )
+        return SMALLEST_COMPRESSION
     lo, hi = 0.0, 1.0
     while hi - lo > 1e-6:
         mid = (lo + hi) / 2
@@ -168,7 +177,7 @@ def cap_compression(
             lo = mid
         else:
             hi = mid
-    return max(1e-4, math.floor(lo * (1 - 1e-4) * 1e4) / 1e4)
+    return max(SMALLEST_COMPRESSION, math.floor(lo * (1 - 1e-4) * 1e4) / 1e4)
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,20 @@ def test_a_knee_and_its_compressions_round_trip(tmp_path: Path) -> None:
     assert read_calibration(tmp_path).compression_by_language == {"en": 0.4}
 
 
+def test_a_row_whose_other_classes_underflowed_is_compressed_too() -> None:
+    """The scorer's scores are log-probabilities, -inf where a float32 softmax underflowed:
+    such a row is certain, and used to keep reading 100 (with a warning for the -inf)."""
+    from inference import compress_margins
+
+    z = np.asarray([[0.0, -np.inf, -np.inf], [-np.inf, 0.0, -50.0]])
+    squeezed = compress_margins(z, 3.0, 1e-4)
+    assert np.isfinite(squeezed).all()
+    p = np.exp(squeezed - squeezed.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    assert (p.argmax(axis=1) == [0, 1]).all()
+    assert (p.max(axis=1) < 0.995).all()
+
+
 def test_only_rows_past_the_knee_are_compressed() -> None:
     """Rows whose top class is below the knee keep the temperature's probabilities; rows
     above it are brought closer to it in the same order, each keeping its label, and the
@@ -128,9 +142,12 @@ def test_only_rows_past_the_knee_are_compressed() -> None:
             "compression. must",
         ),
         (
-            '{"method": "temperature", "temperature": 1, "compression_by_language": {"en": 2}}',
+            '{"method": "temperature", "temperature": 1, "knee": 3, '
+            '"compression_by_language": {"en": 2}}',
             "compression_by_language",
         ),
+        # without a knee a compression would never apply
+        ('{"method": "temperature", "temperature": 1, "compression": 0.5}', "needs a .knee"),
     ],
 )
 def test_a_bad_file_is_refused_naming_it(tmp_path: Path, content: str, message: str) -> None:
