@@ -76,6 +76,9 @@ from inference import Prediction, SentideskError, Span
 log = logging.getLogger(__name__)
 
 PREVIEW_CHARS = 140
+#: How often opening a store tries to switch it to WAL while another connection opens it
+#: (about 2 s in all).
+WAL_ATTEMPTS = 8
 #: The customer text scored for the queue keeps its most recent part.
 SCORED_TEXT_CHARS = 2000
 #: How long one attempt waits for another process's write lock (SQLite's busy handler).
@@ -223,8 +226,7 @@ class TicketStore:
             )
             conn.execute("PRAGMA foreign_keys = ON")
             self.db = sqlite_utils.Database(conn)
-            if self.db.journal_mode != "wal":
-                self.db.enable_wal()
+            self._enable_wal()
             # WAL's default (NORMAL) may lose the last commits on power loss; set FULL here
             # rather than depend on how this SQLite was compiled.
             conn.execute("PRAGMA synchronous = FULL")
@@ -234,6 +236,21 @@ class TicketStore:
         except OSError as exc:
             raise StoreError(f"cannot open the ticket store {path}: {exc.strerror}") from exc
         self.conn = conn
+
+    def _enable_wal(self) -> None:
+        """Switch the file to WAL, retrying while another connection opens it."""
+        for attempt in itertools.count(1):
+            try:
+                if self.db.journal_mode != "wal":
+                    self.db.enable_wal()
+                return
+            except sqlite3.OperationalError as exc:
+                # Switching a new file's journal mode needs it alone for an instant, and
+                # SQLite answers a connection opening it at that instant with "locked" at
+                # once, without waiting for the busy timeout.
+                if not _locked(exc) or attempt >= WAL_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
 
     def close(self) -> None:
         self.conn.close()
