@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,20 @@ def test_ngram_ids_are_stable_and_cover_orders_one_to_three() -> None:
     assert ngram_ids("", 16) == [0]  # an empty text still has a (neutral) bag
 
 
+def test_distinct_ngram_ids_count_each_ngram_once() -> None:
+    every = ngram_ids("bad bad bad", 1 << 18)
+    distinct = ngram_ids("bad bad bad", 1 << 18, distinct=True)
+    assert sorted(set(every)) == distinct and len(every) > len(distinct)
+    assert ngram_ids("", 16, distinct=True) == [0]
+
+
+def test_a_distinct_model_scores_a_repeated_phrase_like_a_single_one() -> None:
+    model = replace(_model(), distinct=True)
+    counting = _model()
+    np.testing.assert_allclose(model.logits(["bad bad bad"]), model.logits(["bad bad"]), rtol=1e-5)
+    assert not np.allclose(counting.logits(["bad bad bad"]), counting.logits(["bad bad"]))
+
+
 def test_window_keeps_start_and_end_of_huge_texts() -> None:
     text = "开头" + "x" * 100_000 + "结尾"
     window = text_window(text)
@@ -50,6 +65,26 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     assert loaded.classes == SENTIMENTS and loaded.blend == 0.5
     assert loaded.language_blends == {}
     np.testing.assert_allclose(loaded.weights, model.weights, atol=2e-3)  # stored as float16
+
+
+def test_distinct_round_trips_and_older_files_keep_counting(tmp_path: Path) -> None:
+    replace(_model(), distinct=True).save(tmp_path / LEXICAL_FILE)
+    assert LexicalModel.load(tmp_path / LEXICAL_FILE).distinct
+    model = _model()
+    with (tmp_path / LEXICAL_FILE).open("wb") as handle:
+        # a file saved before the option: no "distinct" member
+        np.savez(
+            handle,
+            weights=model.weights.astype(np.float16),
+            bias=model.bias,
+            classes=np.asarray(model.classes),
+            blend=np.float32(1.0),
+        )
+    loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
+    assert not loaded.distinct
+    np.testing.assert_allclose(
+        loaded.logits(["bad bad bad"]), model.logits(["bad bad bad"]), atol=1e-2
+    )
 
 
 def test_language_weights_round_trip(tmp_path: Path) -> None:

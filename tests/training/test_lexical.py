@@ -26,6 +26,12 @@ def test_train_lexical_learns_a_toy_task() -> None:
     predicted = model.logits([e.text for e in labelled]).argmax(axis=1)
     assert [SENTIMENTS[i] for i in predicted] == [e.label for e in labelled]
     assert model.blend == 0.0 and model.weights.shape == (1 << 12, 3)
+    assert model.distinct  # trained and served on each n-gram once
+
+
+def test_train_lexical_can_count_every_occurrence() -> None:
+    model = train_lexical(TOY, SENTIMENTS, buckets=1 << 12, epochs=2, distinct=False)
+    assert not model.distinct
 
 
 def test_choose_blend_picks_a_grid_weight_and_reports_each(tiny_model: Path) -> None:
