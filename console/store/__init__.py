@@ -5,7 +5,6 @@ from console.store.importers import (
     MAX_CHANNEL_CHARS,
     MAX_CUSTOMER_CHARS,
     MAX_ID_CHARS,
-    MAX_MESSAGES,
     MAX_METADATA_BYTES,
     MAX_ORDER_ID_CHARS,
     MAX_SUBJECT_CHARS,
@@ -17,6 +16,7 @@ from console.store.importers import (
 from console.store.mail import Mail, html_to_text, read_mail, strip_quoted
 from console.store.records import (
     FLAG_STATES,
+    MAX_MESSAGES,
     OPTIONAL_FIELDS,
     ROLES,
     STATUSES,

@@ -24,6 +24,7 @@ from typing import Any
 from console.store.mail import read_mail
 from console.store.records import (
     AUTHORS,
+    MAX_MESSAGES,
     OPTIONAL_FIELDS,
     STATUSES,
     MessageDraft,
@@ -58,8 +59,6 @@ MAX_ORDER_ID_CHARS = 100
 MAX_CHANNEL_CHARS = 50
 #: The metadata (every other column) as UTF-8 JSON.
 MAX_METADATA_BYTES = 20_000
-#: Messages in one ticket's thread, counting all rows that share its id.
-MAX_MESSAGES = 500
 
 EML_ID_PREFIX = "eml-"
 
@@ -306,10 +305,19 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
         draft = _draft(record, mail.body, "text")  # its one message is the customer's
     except _RejectError as exc:
         return [], [Rejection(path.name, str(exc))]
+    mail_key = eml_ticket_id(mail.message_id, data) if mail.message_id else ""
+    draft = dataclasses.replace(draft, mail_key=mail_key)
     if answers:
         # The customer wrote again: the ticket is open, and everything else about it
         # (subject, when it was opened) stays as the conversation's first mail set it.
-        draft = dataclasses.replace(draft, given=("status",), status="open", follow_up=True)
+        answered = [eml_ticket_id(m, data) for m in mail.answers if m != mail.message_id]
+        draft = dataclasses.replace(
+            draft,
+            given=("status",),
+            status="open",
+            follow_up=True,
+            answers=tuple(dict.fromkeys(answered)),
+        )
     return [draft], []
 
 

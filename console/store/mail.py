@@ -85,6 +85,9 @@ class Mail:
     #: the Message-ID of the mail that started the conversation this one answers ("" for
     #: a mail that answers none): the first of its References, else its In-Reply-To
     thread_root: str = ""
+    #: every Message-ID this mail answers, the nearest first: its In-Reply-To, then its
+    #: References from the last (the mail it answers) back to the first (the thread root)
+    answers: tuple[str, ...] = ()
 
 
 # -- decoding --------------------------------------------------------------------------------
@@ -561,6 +564,7 @@ def read_mail(data: bytes) -> Mail:
         body=body,
         problem=problem,
         thread_root=_thread_root(message),
+        answers=_answered_ids(message),
     )
 
 
@@ -574,3 +578,9 @@ def _thread_root(message: Message) -> str:
         if ids:
             return str(ids[0])
     return ""
+
+
+def _answered_ids(message: Message) -> tuple[str, ...]:
+    replied = _MESSAGE_ID.findall(_raw_header(message, "In-Reply-To") or "")
+    references = _MESSAGE_ID.findall(_raw_header(message, "References") or "")
+    return tuple(dict.fromkeys([*replied, *reversed(references)]))

@@ -8,6 +8,9 @@ from typing import Any
 STATUSES = ("open", "pending", "solved")
 AUTHORS = ("customer", "agent")
 ROLES = ("agent", "supervisor")
+#: Messages in one ticket's thread: all rows of a file that share its id, and all the
+#: messages a stored ticket may gather from re-imports and answers.
+MAX_MESSAGES = 500
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,12 @@ class TicketDraft:
     #: messages and the fields it gives to that ticket, unless the ticket is another
     #: customer's; then it goes to a ticket of its own (see ``TicketStore._upsert``).
     follow_up: bool = False
+    #: An e-mail's own key (the ticket id its Message-ID would give): the store remembers
+    #: which ticket the mail joined, so that a later answer to it finds that ticket.
+    mail_key: str = ""
+    #: A follow-up's keys of the mails it answers, the nearest first: it joins the ticket
+    #: of the first one stored, else ``id`` (the conversation's first mail).
+    answers: tuple[str, ...] = ()
 
 
 #: Ticket fields an import file may leave out (see :attr:`TicketDraft.given`).

@@ -374,7 +374,18 @@ CREATE INDEX tickets_trends ON tickets (
 CREATE INDEX messages_thread_times ON messages (ticket_id, author, created_at);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# v10: an e-mail answering an answer may name only that answer (its In-Reply-To), whose
+# Message-ID is no ticket's id: the store remembers which ticket each imported mail joined,
+# by the key its Message-ID gives, so that the answer finds its conversation.
+_V10 = """
+CREATE TABLE mail_keys (
+    mail_key TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX mail_keys_ticket ON mail_keys (ticket_id);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

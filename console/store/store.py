@@ -34,6 +34,7 @@ import sqlite_utils
 
 from console.store.identity import customer_key
 from console.store.records import (
+    MAX_MESSAGES,
     OPTIONAL_FIELDS,
     AgentLabel,
     AlertRecord,
@@ -92,6 +93,17 @@ T = TypeVar("T")
 
 class StoreError(SentideskError):
     """The store cannot be opened or written (disk full, permissions, corrupt file)."""
+
+
+class _ThreadFullError(Exception):
+    """A draft would take a stored thread past MAX_MESSAGES; the import rejects it."""
+
+    def __init__(self, ticket_id: str, stored: int, added: int) -> None:
+        super().__init__(
+            f"{added} new messages would take the {stored} stored ones past "
+            f"{MAX_MESSAGES} per ticket"
+        )
+        self.ticket_id = ticket_id
 
 
 def now_iso() -> str:
@@ -295,14 +307,24 @@ class TicketStore:
         dropped); the ticket keeps the earliest time it was opened at. Replies written in
         the console, overrides and an agent's status stay. A ticket whose customer text
         changed loses its prediction so it is scored again; one that gained a customer
-        message after an agent's reply is reopened.
+        message after an agent's reply is reopened. A draft that would take a stored
+        thread past :data:`MAX_MESSAGES` is rejected and changes nothing. The report names
+        the tickets the drafts were stored in (a follow-up's, not its draft's id).
         """
 
         def run() -> ImportReport:
             counts = dict.fromkeys(("added", "updated", "unchanged", "kept", "reopened"), 0)
             stamp = now_iso()
+            refused = list(rejected)
+            stored: list[str] = []
             for draft in drafts:
-                for outcome in self._upsert(draft, stamp):
+                try:
+                    ticket_id, outcomes = self._upsert(draft, stamp)
+                except _ThreadFullError as exc:
+                    refused.append(Rejection(f"{source}: ticket {exc.ticket_id}", str(exc)))
+                    continue
+                stored.append(ticket_id)
+                for outcome in outcomes:
                     counts[outcome] += 1
             self.audit(
                 "import",
@@ -310,7 +332,7 @@ class TicketStore:
                 {
                     "source": source,
                     **{k: v for k, v in counts.items() if k != "unchanged"},
-                    "rejected": len(rejected),
+                    "rejected": len(refused),
                 },
             )
             return ImportReport(
@@ -318,8 +340,8 @@ class TicketStore:
                 counts["added"],
                 counts["updated"],
                 counts["unchanged"],
-                tuple(rejected),
-                tuple(d.id for d in drafts),
+                tuple(refused),
+                tuple(dict.fromkeys(stored)),
                 kept=counts["kept"],
                 reopened=counts["reopened"],
             )
@@ -344,7 +366,20 @@ class TicketStore:
     def _follow_up_target(self, draft: TicketDraft) -> TicketDraft:
         """``draft`` for the ticket it continues, unless that ticket is another customer's
         (answers of many customers to one mailing share its Message-ID): then for a ticket
-        of its own, one per customer and conversation."""
+        of its own, one per customer and conversation.
+
+        The ticket it continues is that of the nearest mail it answers that is stored: the
+        ticket a mail joined is remembered by its key, and a conversation's first mail is
+        the ticket of that id. With none stored, the draft's own id starts the ticket."""
+        for mail_key in draft.answers:
+            row = self.conn.execute(
+                "SELECT ticket_id FROM mail_keys WHERE mail_key = ? "
+                "UNION ALL SELECT id FROM tickets WHERE id = ? LIMIT 1",
+                (mail_key, mail_key),
+            ).fetchone()
+            if row is not None:
+                draft = replace(draft, id=row[0])
+                break
         key = customer_key(draft.customer, draft.metadata)
         row = self.conn.execute(
             "SELECT customer_key FROM tickets WHERE id = ?", (draft.id,)
@@ -353,10 +388,22 @@ class TicketStore:
             return draft
         return replace(draft, id=f"{draft.id}#{_hash(key)[:12]}")
 
-    def _upsert(self, draft: TicketDraft, stamp: str) -> list[str]:
-        """Outcomes for one draft: "added", "unchanged" or "updated" [+ "kept"] [+ "reopened"]."""
+    def _upsert(self, draft: TicketDraft, stamp: str) -> tuple[str, list[str]]:
+        """The ticket id a draft was stored in and its outcomes: "added", "unchanged" or
+        "updated" [+ "kept"] [+ "reopened"]. Raises :class:`_ThreadFullError`, having written
+        nothing, when the thread would grow past :data:`MAX_MESSAGES`."""
         if draft.follow_up:
             draft = self._follow_up_target(draft)
+        outcomes = self._store_draft(draft, stamp)
+        if draft.mail_key and draft.mail_key != draft.id:
+            self.conn.execute(
+                "INSERT INTO mail_keys (mail_key, ticket_id) VALUES (?, ?) "
+                "ON CONFLICT (mail_key) DO NOTHING",
+                (draft.mail_key, draft.id),
+            )
+        return draft.id, outcomes
+
+    def _store_draft(self, draft: TicketDraft, stamp: str) -> list[str]:
         draft = self._with_stored_fields(draft)
         fields = {
             "subject": draft.subject,
@@ -409,6 +456,8 @@ class TicketStore:
         incoming = [m for m in incoming if m[0] != "agent" or " ".join(m[1].split()) not in sent]
 
         added = _new_messages(imported, incoming, timed=draft.timed)
+        if added and len(stored) + len(added) > MAX_MESSAGES:
+            raise _ThreadFullError(draft.id, len(stored), len(added))
         (next_seq,) = self.conn.execute(
             "SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE ticket_id = ?", (draft.id,)
         ).fetchone()

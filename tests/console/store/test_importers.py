@@ -14,6 +14,8 @@ from console.store import (
     MAX_MESSAGES,
     MAX_METADATA_BYTES,
     MAX_SUBJECT_CHARS,
+    MessageDraft,
+    TicketDraft,
     TicketStore,
     html_to_text,
     parse_file,
@@ -244,6 +246,81 @@ def test_answers_of_other_customers_to_one_mailing_are_tickets_of_their_own(
         "Ivo": ["Unsubscribe me.", "I said unsubscribe me!"],
         "Jun": ["Is the sale still on?"],
     }
+
+
+def _write_mail(path: Path, mid: str, text: str, extra: str = "", sender: str = "Ann") -> Path:
+    path.write_text(
+        f"From: {sender} <{sender.lower()}@example.com>\nSubject: Re: Broken kettle\n"
+        f"Message-ID: <{mid}@example.com>\n{extra}\n{text}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_answer_naming_only_an_earlier_answer_joins_the_conversation(tmp_path: Path) -> None:
+    """A mail whose only link was an In-Reply-To to an earlier answer started a ticket of
+    its own: answers' Message-IDs were not remembered."""
+    store = TicketStore(tmp_path / "s.db")
+    first = _write_mail(tmp_path / "1.eml", "root", "It arrived broken.")
+    answer = _write_mail(tmp_path / "2.eml", "a1", "Any news?", "In-Reply-To: <root@example.com>\n")
+    again = _write_mail(tmp_path / "3.eml", "a2", "Hello??", "In-Reply-To: <a1@example.com>\n")
+    reports = [store.import_tickets(parse_file(f)[0], f.name) for f in (first, answer, again)]
+    (row,) = store.queue_rows()
+    assert [m.body for m in store.ticket(row.id).messages] == [
+        "It arrived broken.",
+        "Any news?",
+        "Hello??",
+    ]
+    assert [r.ticket_ids for r in reports] == [(row.id,)] * 3
+    # the same answer again changes nothing and is remembered once
+    report = store.import_tickets(parse_file(again)[0], again.name)
+    assert (report.unchanged, report.ticket_ids) == (1, (row.id,))
+    assert store.conn.execute("SELECT COUNT(*) FROM mail_keys").fetchone() == (2,)
+
+
+def test_an_answer_to_an_answer_of_a_mailing_stays_with_its_customer(tmp_path: Path) -> None:
+    store = TicketStore(tmp_path / "s.db")
+    newsletter = "References: <newsletter@shop.example>\n"
+    mails = [
+        _write_mail(tmp_path / "ivo.eml", "ivo1", "Unsubscribe me.", newsletter, "Ivo"),
+        _write_mail(tmp_path / "jun.eml", "jun1", "Is the sale on?", newsletter, "Jun"),
+        _write_mail(
+            tmp_path / "jun2.eml", "jun2", "Hello?", "In-Reply-To: <jun1@example.com>\n", "Jun"
+        ),
+    ]
+    ids = [store.import_tickets(parse_file(f)[0], f.name).ticket_ids for f in mails]
+    # each report names the ticket its mail was stored in, also a customer's own one
+    assert ids[0] == ("eml-newsletter@shop.example",)
+    assert ids[1] == ids[2] != ids[0]
+    assert [m.body for m in store.ticket(ids[2][0]).messages] == ["Is the sale on?", "Hello?"]
+    assert store.ticket(ids[2][0]).customer == "Jun"
+
+
+def test_a_reimport_that_would_pass_the_thread_limit_is_rejected_whole(tmp_path: Path) -> None:
+    """Re-imports add messages to a stored thread; they could take it past the limit one
+    file may hold."""
+    store = TicketStore(tmp_path / "s.db")
+
+    def draft(ticket_id: str, first: int, count: int) -> TicketDraft:
+        return TicketDraft(
+            id=ticket_id,
+            subject="s",
+            created_at="2026-11-01T00:00:00",
+            messages=tuple(
+                MessageDraft("customer", f"message {i}", f"2026-11-{1 + i // 100:02d}T00:00:00")
+                for i in range(first, first + count)
+            ),
+        )
+
+    store.import_tickets([draft("T1", 0, MAX_MESSAGES - 1)], "a.csv")
+    before = store.ticket("T1")
+    report = store.import_tickets([draft("T1", MAX_MESSAGES - 1, 2), draft("T2", 0, 1)], "b.csv")
+    (rejection,) = report.rejected
+    assert rejection.where == "b.csv: ticket T1" and str(MAX_MESSAGES) in rejection.reason
+    assert (report.added, report.updated, report.ticket_ids) == (1, 0, ("T2",))
+    assert store.ticket("T1") == before
+    report = store.import_tickets([draft("T1", MAX_MESSAGES - 1, 1)], "c.csv")
+    assert report.updated == 1 and len(store.ticket("T1").messages) == MAX_MESSAGES
 
 
 def test_a_mail_answering_none_is_its_own_ticket(tmp_path: Path) -> None:
