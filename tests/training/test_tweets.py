@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 
 from training import evaluation_texts, tweet_examples, tweet_sample
-from training.dataset import TWEET_SAMPLE
 from training.corpora import normalize_text, split_of
+from training.dataset import TWEET_SAMPLE
 from training.tweets import MIN_CONFIDENCE, clean
 
 
