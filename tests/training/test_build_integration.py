@@ -62,7 +62,9 @@ def test_trim_keeps_unknown_rate_low(converted: Path, tmp_path: Path) -> None:
     assert report.kept_size < 45_000
     assert report.unk_rate_trimmed < 0.005
     size = (tmp_path / "trimmed" / "model.safetensors").stat().st_size
-    assert size < 150e6
+    # fp32 with all 250,002 pieces is ~470 MB; each kept piece costs 1.5 KB (10,000 tweets
+    # keep ~2,000 more pieces than 5,000 did: 152 MB). The int8 model stays under 40 MB.
+    assert size < 160e6
 
 
 def test_finetune_export_and_registry_on_real_weights(
