@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -96,28 +97,36 @@ class LexicalModel:
         counts = np.asarray([len(row) for row in ids], dtype=np.float32)[:, None]
         return np.asarray(sums / counts + self.bias, dtype=np.float32)
 
+    @staticmethod
+    def _weights_member(distinct: bool) -> str:
+        """The table's name in the file. A model counting distinct n-grams keeps it under
+        another name than the "weights" older versions read: a Sentidesk from before the
+        option then refuses the file (and falls back to another version) instead of
+        scoring it by counts."""
+        return "distinct_weights" if distinct else "weights"
+
     def save(self, path: Path) -> None:
+        arrays: dict[str, Any] = {
+            self._weights_member(self.distinct): self.weights.astype(np.float16),
+            "bias": self.bias.astype(np.float32),
+            "classes": np.asarray(self.classes),
+            "blend": np.float32(self.blend),
+            "blend_languages": np.asarray(list(self.language_blends), dtype=np.str_),
+            "blend_language_weights": np.asarray(
+                list(self.language_blends.values()), dtype=np.float32
+            ),
+        }
         with path.open("wb") as handle:
             # compressed: most rows of a large table were never trained and stay zero
-            np.savez_compressed(
-                handle,
-                weights=self.weights.astype(np.float16),
-                bias=self.bias.astype(np.float32),
-                classes=np.asarray(self.classes),
-                blend=np.float32(self.blend),
-                blend_languages=np.asarray(list(self.language_blends), dtype=np.str_),
-                blend_language_weights=np.asarray(
-                    list(self.language_blends.values()), dtype=np.float32
-                ),
-                distinct=np.bool_(self.distinct),
-            )
+            np.savez_compressed(handle, **arrays)
 
     @classmethod
     def load(cls, path: Path) -> LexicalModel:
         try:
             # our own handle: np.load leaks the one it opens when the zip is corrupt
             with path.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
-                weights = data["weights"].astype(np.float32)
+                distinct = cls._weights_member(True) in data
+                weights = data[cls._weights_member(distinct)].astype(np.float32)
                 bias = data["bias"].astype(np.float32)
                 classes = tuple(str(c) for c in data["classes"])
                 blend = float(data["blend"])
@@ -133,8 +142,6 @@ class LexicalModel:
                     if "blend_languages" in data
                     else {}
                 )
-                # files from before the option counted every occurrence
-                distinct = bool(data["distinct"]) if "distinct" in data else False
         # TypeError: an array of the wrong rank (a 0-d "classes", a vector "blend");
         # zlib.error: a compressed member whose data is damaged.
         except (

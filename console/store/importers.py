@@ -291,7 +291,7 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
         created = _time(mail.date.isoformat()) if mail.date else None
     except _RejectError:
         created = None  # a mail was sent at some time; an absurd Date header is no reason
-    answers = bool(mail.thread_root) and mail.thread_root != mail.message_id
+    answers = bool(mail.thread_root)
     record = {
         # a reply joins the ticket of the mail that started its conversation
         "id": eml_ticket_id(mail.thread_root if answers else mail.message_id, data),
@@ -310,7 +310,7 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     if answers:
         # The customer wrote again: the ticket is open, and everything else about it
         # (subject, when it was opened) stays as the conversation's first mail set it.
-        answered = [eml_ticket_id(m, data) for m in mail.answers if m != mail.message_id]
+        answered = [eml_ticket_id(m, data) for m in mail.answers]
         draft = dataclasses.replace(
             draft,
             given=("status",),

@@ -554,33 +554,40 @@ def read_mail(data: bytes) -> Mail:
         body, problem = "", str(exc)
     except RecursionError:
         body, problem = "", _TOO_DEEP
+    own_id = (_raw_header(message, "Message-ID") or "").strip().strip("<> ")
     return Mail(
         has_headers=raw_from is not None or raw_subject is not None,
         subject=_decode_header(raw_subject, charset) if raw_subject else "",
         sender_name=name.strip(),
         sender_address=address.strip(),
         date=_date(_raw_header(message, "Date")),
-        message_id=(_raw_header(message, "Message-ID") or "").strip().strip("<> "),
+        message_id=own_id,
         body=body,
         problem=problem,
-        thread_root=_thread_root(message),
-        answers=_answered_ids(message),
+        thread_root=_thread_root(message, own_id),
+        answers=_answered_ids(message, own_id),
     )
 
 
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
-def _thread_root(message: Message) -> str:
+def _linked_ids(message: Message, name: str, own_id: str) -> list[str]:
+    """The Message-IDs a threading header names, without the mail's own (some clients
+    list it)."""
+    return [m for m in _MESSAGE_ID.findall(_raw_header(message, name) or "") if m != own_id]
+
+
+def _thread_root(message: Message, own_id: str) -> str:
     """The conversation's first Message-ID, as RFC 5322 threading gives it."""
     for name in ("References", "In-Reply-To"):
-        ids = _MESSAGE_ID.findall(_raw_header(message, name) or "")
+        ids = _linked_ids(message, name, own_id)
         if ids:
-            return str(ids[0])
+            return ids[0]
     return ""
 
 
-def _answered_ids(message: Message) -> tuple[str, ...]:
-    replied = _MESSAGE_ID.findall(_raw_header(message, "In-Reply-To") or "")
-    references = _MESSAGE_ID.findall(_raw_header(message, "References") or "")
+def _answered_ids(message: Message, own_id: str) -> tuple[str, ...]:
+    replied = _linked_ids(message, "In-Reply-To", own_id)
+    references = _linked_ids(message, "References", own_id)
     return tuple(dict.fromkeys([*replied, *reversed(references)]))

@@ -99,8 +99,9 @@ class _ThreadFullError(Exception):
     """A draft would take a stored thread past MAX_MESSAGES; the import rejects it."""
 
     def __init__(self, ticket_id: str, stored: int, added: int) -> None:
+        messages = "message" if added == 1 else "messages"
         super().__init__(
-            f"{added} new messages would take the {stored} stored ones past "
+            f"{added} new {messages} would take the {stored} stored ones past "
             f"{MAX_MESSAGES} per ticket"
         )
         self.ticket_id = ticket_id
@@ -364,29 +365,35 @@ class TicketStore:
         return replace(draft, **values)
 
     def _follow_up_target(self, draft: TicketDraft) -> TicketDraft:
-        """``draft`` for the ticket it continues, unless that ticket is another customer's
-        (answers of many customers to one mailing share its Message-ID): then for a ticket
-        of its own, one per customer and conversation.
+        """``draft`` for the ticket it continues.
 
-        The ticket it continues is that of the nearest mail it answers that is stored: the
-        ticket a mail joined is remembered by its key, and a conversation's first mail is
-        the ticket of that id. With none stored, the draft's own id starts the ticket."""
-        for mail_key in draft.answers:
+        A mail imported before goes where it went then. Otherwise: the ticket of the
+        nearest mail it answers that is stored (the ticket each mail joined is remembered by
+        its key; a conversation's first mail is the ticket of that id), skipping tickets of
+        other customers, since the answers of many customers to one mailing share its
+        Message-ID. When only other customers' tickets answer, the customer gets a ticket of
+        their own in the conversation; when none is stored, the draft's own id (its
+        conversation's first mail) starts the ticket."""
+        if draft.mail_key:
             row = self.conn.execute(
-                "SELECT ticket_id FROM mail_keys WHERE mail_key = ? "
-                "UNION ALL SELECT id FROM tickets WHERE id = ? LIMIT 1",
-                (mail_key, mail_key),
+                "SELECT ticket_id FROM mail_keys WHERE mail_key = ?", (draft.mail_key,)
             ).fetchone()
             if row is not None:
-                draft = replace(draft, id=row[0])
-                break
+                return replace(draft, id=row[0])
         key = customer_key(draft.customer, draft.metadata)
-        row = self.conn.execute(
-            "SELECT customer_key FROM tickets WHERE id = ?", (draft.id,)
-        ).fetchone()
-        if row is None or not key or not row[0] or row[0] == key:
-            return draft
-        return replace(draft, id=f"{draft.id}#{_hash(key)[:12]}")
+        others = False
+        for mail_key in dict.fromkeys([*draft.answers, draft.id]):
+            row = self.conn.execute(
+                "SELECT t.id, t.customer_key FROM tickets AS t WHERE t.id = "
+                "COALESCE((SELECT ticket_id FROM mail_keys WHERE mail_key = ?), ?)",
+                (mail_key, mail_key),
+            ).fetchone()
+            if row is None:
+                continue
+            if not key or not row[1] or row[1] == key:
+                return replace(draft, id=row[0])
+            others = True
+        return replace(draft, id=f"{draft.id}#{_hash(key)[:12]}") if others else draft
 
     def _upsert(self, draft: TicketDraft, stamp: str) -> tuple[str, list[str]]:
         """The ticket id a draft was stored in and its outcomes: "added", "unchanged" or

@@ -296,6 +296,74 @@ def test_an_answer_to_an_answer_of_a_mailing_stays_with_its_customer(tmp_path: P
     assert store.ticket(ids[2][0]).customer == "Jun"
 
 
+def test_an_answer_stored_before_the_mail_it_answers_stays_where_it_went(tmp_path: Path) -> None:
+    """An answer that arrived before the answer it names opened a ticket of its own; a
+    re-import of the files then copied it into the conversation's ticket as well."""
+    store = TicketStore(tmp_path / "s.db")
+    files = [
+        _write_mail(tmp_path / "3.eml", "a2", "Hello??", "In-Reply-To: <a1@example.com>\n"),
+        _write_mail(
+            tmp_path / "2.eml",
+            "a1",
+            "Any news?",
+            "In-Reply-To: <root@example.com>\nReferences: <root@example.com>\n",
+        ),
+        _write_mail(tmp_path / "1.eml", "root", "It arrived broken."),
+    ]
+    for f in files:
+        store.import_tickets(parse_file(f)[0], f.name)
+    threads = {
+        row.id: [m.body for m in store.ticket(row.id).messages] for row in store.queue_rows()
+    }
+    for f in files:
+        report = store.import_tickets(parse_file(f)[0], f.name)
+        assert (report.unchanged, report.updated, report.added) == (1, 0, 0), f.name
+    assert {
+        row.id: [m.body for m in store.ticket(row.id).messages] for row in store.queue_rows()
+    } == threads
+    assert sum(bodies.count("Hello??") for bodies in threads.values()) == 1
+
+
+def test_an_answer_naming_another_customers_mail_finds_its_own_ticket(tmp_path: Path) -> None:
+    """A customer's answer whose nearest stored mail was another customer's got a second
+    ticket in the conversation instead of joining the customer's own."""
+    store = TicketStore(tmp_path / "s.db")
+    mailing = "References: <mailing@shop.example>\n"
+    alice = _write_mail(tmp_path / "a1.eml", "a1", "Unsubscribe me.", mailing, "Alice")
+    bob = _write_mail(tmp_path / "b1.eml", "b1", "Is the sale on?", mailing, "Bob")
+    again = _write_mail(
+        tmp_path / "a2.eml",
+        "a2",
+        "Why do I still get these?",
+        "In-Reply-To: <b1@example.com>\nReferences: <mailing@shop.example> <b1@example.com>\n",
+        "Alice",
+    )
+    ids = [store.import_tickets(parse_file(f)[0], f.name).ticket_ids for f in (alice, bob, again)]
+    assert ids[0] == ids[2] != ids[1]
+    assert [m.body for m in store.ticket(ids[0][0]).messages] == [
+        "Unsubscribe me.",
+        "Why do I still get these?",
+    ]
+
+
+def test_a_mail_listing_its_own_id_among_its_references_still_answers(tmp_path: Path) -> None:
+    """Some clients list a mail's own Message-ID in its References; such a mail was taken
+    for the first of its conversation."""
+    store = TicketStore(tmp_path / "s.db")
+    first = _write_mail(tmp_path / "1.eml", "root", "It arrived broken.")
+    answer = _write_mail(
+        tmp_path / "2.eml",
+        "c4",
+        "Any news?",
+        "In-Reply-To: <root@example.com>\nReferences: <c4@example.com> <root@example.com>\n",
+    )
+    for f in (first, answer):
+        store.import_tickets(parse_file(f)[0], f.name)
+    (row,) = store.queue_rows()
+    assert [m.body for m in store.ticket(row.id).messages] == ["It arrived broken.", "Any news?"]
+    assert store.ticket(row.id).subject == "Re: Broken kettle"
+
+
 def test_a_reimport_that_would_pass_the_thread_limit_is_rejected_whole(tmp_path: Path) -> None:
     """Re-imports add messages to a stored thread; they could take it past the limit one
     file may hold."""
@@ -316,7 +384,11 @@ def test_a_reimport_that_would_pass_the_thread_limit_is_rejected_whole(tmp_path:
     before = store.ticket("T1")
     report = store.import_tickets([draft("T1", MAX_MESSAGES - 1, 2), draft("T2", 0, 1)], "b.csv")
     (rejection,) = report.rejected
-    assert rejection.where == "b.csv: ticket T1" and str(MAX_MESSAGES) in rejection.reason
+    assert rejection.where == "b.csv: ticket T1"
+    assert rejection.reason == (
+        f"2 new messages would take the {MAX_MESSAGES - 1} stored ones past "
+        f"{MAX_MESSAGES} per ticket"
+    )
     assert (report.added, report.updated, report.ticket_ids) == (1, 0, ("T2",))
     assert store.ticket("T1") == before
     report = store.import_tickets([draft("T1", MAX_MESSAGES - 1, 1)], "c.csv")
