@@ -67,27 +67,12 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     np.testing.assert_allclose(loaded.weights, model.weights, atol=2e-3)  # stored as float16
 
 
-def test_distinct_round_trips_and_older_files_keep_counting(tmp_path: Path) -> None:
+def test_distinct_round_trips_under_a_name_older_versions_refuse(tmp_path: Path) -> None:
     replace(_model(), distinct=True).save(tmp_path / LEXICAL_FILE)
     assert LexicalModel.load(tmp_path / LEXICAL_FILE).distinct
     with np.load(tmp_path / LEXICAL_FILE) as data:
         # the name older versions read is absent: they refuse the file instead of counting
         assert "weights" not in data
-    model = _model()
-    with (tmp_path / LEXICAL_FILE).open("wb") as handle:
-        # a file saved before the option: no "distinct" member
-        np.savez(
-            handle,
-            weights=model.weights.astype(np.float16),
-            bias=model.bias,
-            classes=np.asarray(model.classes),
-            blend=np.float32(1.0),
-        )
-    loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
-    assert not loaded.distinct
-    np.testing.assert_allclose(
-        loaded.logits(["bad bad bad"]), model.logits(["bad bad bad"]), atol=1e-2
-    )
 
 
 def test_language_weights_round_trip(tmp_path: Path) -> None:
@@ -97,7 +82,7 @@ def test_language_weights_round_trip(tmp_path: Path) -> None:
     assert loaded.blends
 
 
-def test_a_folder_from_before_language_weights_still_loads(tmp_path: Path) -> None:
+def test_a_folder_from_before_language_weights_still_loads_and_counts(tmp_path: Path) -> None:
     model = _model(blend=0.5)
     with (tmp_path / LEXICAL_FILE).open("wb") as handle:
         np.savez(
@@ -110,6 +95,11 @@ def test_a_folder_from_before_language_weights_still_loads(tmp_path: Path) -> No
     loaded = LexicalModel.load(tmp_path / LEXICAL_FILE)
     assert loaded.blend == 0.5 and loaded.language_blends == {}
     assert list(loaded.blend_weights(["好评", "great"])) == [0.5, 0.5]
+    # it was trained on every occurrence of an n-gram, and is still scored so
+    assert not loaded.distinct
+    np.testing.assert_allclose(
+        loaded.logits(["bad bad bad"]), model.logits(["bad bad bad"]), atol=1e-2
+    )
 
 
 def test_a_negative_language_weight_is_a_clear_error(tmp_path: Path) -> None:
