@@ -37,7 +37,7 @@ def train_lexical(
     """Averaged n-gram embeddings + bias, softmax over ``classes``, trained with Adam;
     ``distinct``: each n-gram of a text counted once (see :func:`inference.ngram_ids`).
 
-    Rows whose label is not in ``classes`` are skipped. Takes ~15 s for 26k texts on 2 cores.
+    Rows whose label is not in ``classes`` are skipped. Takes ~15 s for 30k texts on 2 cores.
     """
     import torch
 

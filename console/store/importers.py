@@ -293,7 +293,8 @@ def parse_eml(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
         created = None  # a mail was sent at some time; an absurd Date header is no reason
     answers = bool(mail.thread_root)
     record = {
-        # a reply joins the ticket of the mail that started its conversation
+        # a reply opens its ticket under the mail that started its conversation, unless the
+        # store knows where a mail it answers went (TicketStore._follow_up_target)
         "id": eml_ticket_id(mail.thread_root if answers else mail.message_id, data),
         "subject": _REPLY_PREFIX.sub("", mail.subject) if answers else mail.subject,
         "customer": name or mail.sender_address,

@@ -50,7 +50,8 @@ class TicketDraft:
     #: which ticket the mail joined, so that a later answer to it finds that ticket.
     mail_key: str = ""
     #: A follow-up's keys of the mails it answers, the nearest first: it joins the ticket
-    #: of the first one stored, else ``id`` (the conversation's first mail).
+    #: of the first one stored that is its customer's, else ``id`` (the conversation's
+    #: first mail; see ``TicketStore._follow_up_target``).
     answers: tuple[str, ...] = ()
 
 
