@@ -6,6 +6,7 @@ Subcommands that need no window never import Qt, so they run on headless servers
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
@@ -151,10 +152,14 @@ def _parser() -> argparse.ArgumentParser:
         "--no-speed", action="store_true", help="do not time scoring on this machine (seconds)"
     )
 
-    score = sub.add_parser("score", parents=[common], help="score a text/CSV/JSONL file")
+    score = sub.add_parser("score", parents=[common], help="score a text/CSV/JSONL/.eml file")
     score.add_argument("file", type=Path)
     score.add_argument("--out", type=Path, help="write JSONL here instead of stdout")
-    score.add_argument("--explain", action="store_true", help="include explanation spans")
+    score.add_argument(
+        "--explain",
+        action="store_true",
+        help="include explanation spans and the text they index",
+    )
     score.add_argument("--backend", choices=BACKEND_CHOICES, default="auto")
 
     ev = sub.add_parser("eval", parents=[common], help="evaluate the active model")
@@ -654,21 +659,19 @@ def _cmd_score(args: argparse.Namespace, root: Path) -> int:
     result = _rows_to_score(args.file)
     scorer = _active_scorer(root, args.backend)
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-    # Rows that could not be read are answered in place, in file order, like empty rows: one
+    # Rows that could not be read or hold no text are answered in place, in file order: one
     # output line per input row, so nothing vanishes from the output.
     records: dict[int, dict[str, Any]] = {
         e.line: {"id": e.id, "line": e.line, "error": e.reason} for e in result.errors
     }
     try:
-        valid = [r for r in result.rows if r.text.strip()]
-        predictions = scorer.predict([r.text for r in valid], explain=args.explain)
-        by_line = {r.line: p for r, p in zip(valid, predictions, strict=True)}
-        for row in result.rows:
-            record: dict[str, Any] = {"id": row.id, "line": row.line}
-            if row.line in by_line:
-                record.update(by_line[row.line].to_dict())
-            else:
-                record["error"] = "empty text"
+        predictions = scorer.predict([r.text for r in result.rows], explain=args.explain)
+        for row, prediction in zip(result.rows, predictions, strict=True):
+            record = {"id": row.id, "line": row.line, **prediction.to_dict()}
+            if args.explain:
+                # the spans index the text the model read, which joins a row's subject and
+                # messages; without it they could not be placed
+                record["text"] = row.text
             records[row.line] = record
         for line in sorted(records):
             out.write(json.dumps(records[line], ensure_ascii=False) + "\n")
@@ -681,17 +684,30 @@ def _cmd_score(args: argparse.Namespace, root: Path) -> int:
 
 
 def _rows_to_score(path: Path) -> ReadResult:
-    """The rows of ``path``; an e-mail is read as an import reads it, its subject and body
-    decoded, not as lines of raw headers and base64."""
-    if path.suffix.lower() != ".eml":
-        return read_rows(path)
-    from console.store import parse_file, scored_text
+    """The rows of ``path``, each holding the text the queue's model would read for it
+    imported as a ticket: a CSV or JSONL row's subject and customer messages (a ``messages``
+    thread included), an e-mail's subject and decoded body, not its raw headers and base64.
+    A plain text file's lines are taken as they are."""
+    from console.store import parse_file, read_table, row_text, scored_text
 
-    drafts, rejected = parse_file(path)
-    rows = tuple(
-        InputRow(1, d.id, scored_text(d.subject, [m.body for m in d.messages])) for d in drafts
-    )
-    return ReadResult(rows, tuple(RowError(1, path.name, r.reason) for r in rejected))
+    suffix = path.suffix.lower()
+    if suffix == ".eml":
+        drafts, rejected = parse_file(path)
+        rows = tuple(
+            InputRow(1, d.id, scored_text(d.subject, [m.body for m in d.messages])) for d in drafts
+        )
+        return ReadResult(rows, tuple(RowError(1, path.name, r.reason) for r in rejected))
+    if suffix not in (".csv", ".jsonl", ".json"):
+        return read_rows(path)
+    result = read_table(path)
+    taken: list[InputRow] = []
+    errors = list(result.errors)
+    for row in result.rows:
+        try:
+            taken.append(dataclasses.replace(row, text=row_text(row)))
+        except ValueError as exc:
+            errors.append(RowError(row.line, row.id, str(exc)))
+    return ReadResult(tuple(taken), tuple(errors), result.encoding)
 
 
 def _cmd_eval(args: argparse.Namespace, root: Path) -> int:

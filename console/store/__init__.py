@@ -12,6 +12,8 @@ from console.store.importers import (
     SUPPORTED_SUFFIXES,
     parse_file,
     parse_files,
+    read_table,
+    row_text,
 )
 from console.store.mail import Mail, html_to_text, read_mail, strip_quoted
 from console.store.records import (
@@ -131,6 +133,8 @@ __all__ = [
     "parse_file",
     "parse_files",
     "read_mail",
+    "read_table",
+    "row_text",
     "scored_parts",
     "scored_text",
     "spans_from_json",

@@ -31,8 +31,9 @@ from console.store.records import (
     Rejection,
     TicketDraft,
 )
+from console.store.store import scored_text
 from inference import InputFileError
-from inference.inputs import read_file_bytes, read_rows
+from inference.inputs import TEXT_COLUMNS, InputRow, ReadResult, read_file_bytes, read_rows
 
 SUPPORTED_SUFFIXES = (".csv", ".jsonl", ".json", ".eml")
 #: Columns with a meaning of their own; every other column is kept as ticket metadata (so is
@@ -61,9 +62,10 @@ MAX_CHANNEL_CHARS = 50
 MAX_METADATA_BYTES = 20_000
 
 EML_ID_PREFIX = "eml-"
+_TEXT_COLUMNS = ", ".join(TEXT_COLUMNS)
 
 
-class _RejectError(Exception):
+class _RejectError(ValueError):
     """Why one row cannot become (part of) a ticket."""
 
 
@@ -181,33 +183,58 @@ def _messages(raw: list[Any], created: str) -> list[MessageDraft]:
     return messages
 
 
-def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
-    tid = _text_field(record, "id", MAX_ID_CHARS)
-    if not tid:
-        raise _RejectError("missing id")
-    created = _time(record.get("created_at"))
-    timed = record.get("created_at") not in (None, "")
-    used = set(KNOWN_COLUMNS)
+def _thread(
+    record: dict[str, Any], text: str, text_column: str, created: str
+) -> tuple[list[MessageDraft], bool]:
+    """The messages one row brings, and whether its text column was one of them.
+
+    A row's ``messages`` list is its thread; its text, when it has one too, opens the thread
+    unless the thread already holds it (an export that repeats it as the ticket's
+    description). A row without a thread is one customer message: its text.
+    """
     raw_messages = record.get("messages")
     if raw_messages is not None and not isinstance(raw_messages, list):
         raise _RejectError(f"messages must be a list, not {_kind(raw_messages)}")
     if raw_messages:
         messages = _messages(raw_messages, created)
         body = _clean(text) if text else ""
-        if body:
-            used.add(text_column)
-            # A row with both: the text is the ticket's opening message unless the thread
-            # already holds it (an export that repeats it as the ticket's description).
-            if " ".join(body.split()) not in {" ".join(m.body.split()) for m in messages}:
-                messages.insert(0, MessageDraft("customer", body, created))
-                if len(messages) > MAX_MESSAGES:
-                    raise _RejectError(f"{len(messages)} messages exceed {MAX_MESSAGES} per ticket")
-    else:
-        body = _clean(text)
         if not body:
-            raise _RejectError("empty text")
-        messages = [MessageDraft("customer", body, created)]
-        used.add(text_column)
+            return messages, False
+        if " ".join(body.split()) not in {" ".join(m.body.split()) for m in messages}:
+            messages.insert(0, MessageDraft("customer", body, created))
+            if len(messages) > MAX_MESSAGES:
+                raise _RejectError(f"{len(messages)} messages exceed {MAX_MESSAGES} per ticket")
+        return messages, True
+    if not text_column:
+        raise _RejectError(f"no text (expected a messages list or a column {_TEXT_COLUMNS})")
+    body = _clean(text)
+    if not body:
+        raise _RejectError("empty text")
+    return [MessageDraft("customer", body, created)], True
+
+
+def row_text(row: InputRow) -> str:
+    """What the model reads for a CSV or JSONL row imported as a ticket: its subject and its
+    customer's messages, as the queue scores that ticket (:func:`scored_text`).
+
+    Raises ``ValueError`` with the reason an import would give when the row brings no
+    customer text (an empty text, a malformed or agent-only ``messages`` thread).
+    """
+    messages, _ = _thread(row.fields, row.text, row.text_column, "")
+    bodies = [m.body for m in messages if m.author == "customer"]
+    if not bodies:
+        raise _RejectError("no customer message")
+    return scored_text(_subject(row.fields), bodies)
+
+
+def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
+    tid = _text_field(record, "id", MAX_ID_CHARS)
+    if not tid:
+        raise _RejectError("missing id")
+    created = _time(record.get("created_at"))
+    timed = record.get("created_at") not in (None, "")
+    messages, text_used = _thread(record, text, text_column, created)
+    used = set(KNOWN_COLUMNS) | ({text_column} if text_used else set())
     status = _text_field(record, "status", MAX_TEXT_CHARS, "open").lower()
     if status not in STATUSES:
         raise _RejectError(f"unknown status {_show(status)}")
@@ -229,11 +256,19 @@ def _draft(record: dict[str, Any], text: str, text_column: str) -> TicketDraft:
     )
 
 
+def read_table(path: Path) -> ReadResult:
+    """The rows of a CSV or JSONL import file (InputFileError when it cannot be read).
+
+    JSONL rows may carry a ``messages`` thread instead of a text column, so they are read
+    without one; CSV rows always have one text per row, so a CSV without a text column is
+    refused.
+    """
+    return read_rows(path, require_text=path.suffix.lower() == ".csv")
+
+
 def parse_table(path: Path) -> tuple[list[TicketDraft], list[Rejection]]:
     """CSV or JSONL rows; rows sharing an id become one thread (in file order)."""
-    # JSONL rows may carry a "messages" thread instead of a text column, so they are read
-    # here; CSV rows always have one text per row, so a CSV without a text column is refused.
-    result = read_rows(path, require_text=path.suffix.lower() == ".csv")
+    result = read_table(path)
     rejected = [(e.line, Rejection(f"{path.name}:{e.line}", e.reason)) for e in result.errors]
     drafts: dict[str, TicketDraft] = {}
     for row in result.rows:

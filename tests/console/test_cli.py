@@ -775,6 +775,47 @@ def test_import_without_a_model_says_the_tickets_are_stored(
         store.close()
 
 
+def test_score_reads_a_thread_as_the_queue_does(
+    registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {
+            "id": "A",
+            "subject": "Broken kettle",
+            "messages": [
+                {"author": "customer", "text": "It leaks everywhere."},
+                {"author": "agent", "text": "Sorry to hear that!"},
+                {"author": "customer", "text": "Still waiting for an answer."},
+            ],
+        },
+        {"id": "B", "subject": "Hello", "text": "where is my order"},
+        {"id": "C", "messages": [{"author": "agent", "text": "Anything else?"}]},
+        {"id": "D", "subject": "no text at all"},
+    ]
+    src = tmp_path / "threads.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert main(["score", str(src), "--explain", "--backend", "onnx-int8"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["line"] for r in lines] == [1, 2, 3, 4]
+    # subject and the customer's words, as the queue scores the ticket; never the agent's
+    assert lines[0]["text"] == "Broken kettle\nIt leaks everywhere.\nStill waiting for an answer."
+    assert lines[1]["text"] == "Hello\nwhere is my order"
+    assert all(0 <= s["start"] < s["end"] <= len(lines[0]["text"]) for s in lines[0]["explanation"])
+    assert lines[2] == {"id": "C", "line": 3, "error": "no customer message"}
+    assert lines[3]["error"].startswith("no text (expected a messages list or a column text")
+
+
+def test_score_takes_every_row_of_the_demo_file(
+    registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from console.services.demo import DEMO_FILE
+
+    assert main(["score", str(DEMO_FILE), "--backend", "onnx-int8"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(lines) == len(DEMO_FILE.read_text("utf-8").splitlines())
+    assert [r for r in lines if "error" in r] == []
+
+
 def test_score_reads_an_email_as_an_import_does(
     registered: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -367,6 +367,8 @@ BAD_JSON_LINES = (
     ('{"text": "no id"}', "missing id"),
     ('{"id": "A", "text": "   "}', "empty text"),
     ('{"id": "A", "text": "hi", "extra": NaN}', "metadata holds a number"),
+    ('{"id": "A", "subject": "no text"}', "no text (expected a messages list or a column text"),
+    ('{"id": "A", "messages": []}', "no text (expected a messages list"),
     ('{"id": "A", "messages": {"text": "x"}}', "messages must be a list"),
     ('{"id": "A", "messages": [{"author": "bot", "text": "x"}]}', "message 1 has unknown"),
     # A new ticket needs a customer message; a later row of an existing thread does not.
