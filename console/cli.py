@@ -688,7 +688,7 @@ def _rows_to_score(path: Path) -> ReadResult:
     imported as a ticket: a CSV or JSONL row's subject and customer messages (a ``messages``
     thread included), an e-mail's subject and decoded body, not its raw headers and base64.
     A plain text file's lines are taken as they are."""
-    from console.store import parse_file, read_table, row_text, scored_text
+    from console.store import SUPPORTED_SUFFIXES, parse_file, read_table, row_text, scored_text
 
     suffix = path.suffix.lower()
     if suffix == ".eml":
@@ -697,7 +697,7 @@ def _rows_to_score(path: Path) -> ReadResult:
             InputRow(1, d.id, scored_text(d.subject, [m.body for m in d.messages])) for d in drafts
         )
         return ReadResult(rows, tuple(RowError(1, path.name, r.reason) for r in rejected))
-    if suffix not in (".csv", ".jsonl", ".json"):
+    if suffix not in SUPPORTED_SUFFIXES:
         return read_rows(path)
     result = read_table(path)
     taken: list[InputRow] = []
