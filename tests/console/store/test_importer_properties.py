@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from console.store import (
@@ -446,6 +446,10 @@ jsonl_cases = st.builds(
 
 
 def check_jsonl(case: JsonlCase, folder: Path) -> Outcome:
+    first = next((j.line for j in case.lines if j.line.strip()), "")
+    # A file whose first row opens with "[" is one JSON array, not JSON lines (each element a
+    # row, all on that line); tests/inference/test_inputs.py covers those files.
+    assume(not first.lstrip().startswith("["))
     content = "\n".join(j.line for j in case.lines) + ("\n" if case.terminated else "")
     path = folder / "case.jsonl"
     data = content.encode(case.encoding)
